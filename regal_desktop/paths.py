@@ -1,0 +1,51 @@
+"""Where Regal Desktop keeps its files.
+
+Everything lives in the platform's usual folders (``platformdirs``) unless the
+environment variable ``REGAL_DESKTOP_HOME`` names one folder for data, config and logs,
+as tests, scripts and portable installs want.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "regal-desktop"
+HOME_VARIABLE = "REGAL_DESKTOP_HOME"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """The three folders the application writes to."""
+
+    data: Path
+    config: Path
+    logs: Path
+
+    @property
+    def database(self) -> Path:
+        """The SQLite file with outbox, history, directory and settings."""
+        return self.data / "regal-desktop.sqlite3"
+
+    def ensure(self) -> AppPaths:
+        """Create the folders (private to the user) and return self."""
+        for folder in (self.data, self.config, self.logs):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return self
+
+
+def app_paths(environ: dict[str, str] | None = None) -> AppPaths:
+    """The folders for this run: ``REGAL_DESKTOP_HOME`` when set, else the platform's."""
+    env = os.environ if environ is None else environ
+    home = env.get(HOME_VARIABLE)
+    if home:
+        root = Path(home).expanduser()
+        return AppPaths(data=root / "data", config=root / "config", logs=root / "logs")
+    return AppPaths(
+        data=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+        config=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+        logs=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+    )

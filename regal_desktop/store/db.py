@@ -1,0 +1,145 @@
+"""The SQLite database: opening it safely and migrating its schema by version number.
+
+One file holds the outbox, the history of every attempt, the contact directory and the
+settings that are not secrets. WAL journal, foreign keys on, file mode 0600. Each
+migration runs in its own transaction and bumps ``PRAGMA user_version``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+#: Schema steps; the database's ``user_version`` is how many of them have run.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: outbox and history share one table of requests; attempts are their own rows.
+    """
+    CREATE TABLE requests (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,            -- ISO 8601 UTC, when it was queued
+        profile TEXT NOT NULL,               -- account profile name
+        endpoint TEXT NOT NULL,              -- where it is (to be) sent
+        operator TEXT NOT NULL,              -- OS user, and configured e-mail if any
+        contact TEXT NOT NULL DEFAULT '',    -- display key: primary phone, e-mail or userId
+        origin TEXT NOT NULL DEFAULT '',     -- file name, 'editor', 'import:FILE:LINE', ...
+        body TEXT NOT NULL,                  -- exact bytes sent, as UTF-8 text
+        sha256 TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'queued'
+            CHECK (state IN ('queued', 'sending', 'delivered', 'rejected', 'held', 'dropped')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL DEFAULT 0,  -- unix time; backoff moves it forward
+        claimed_by TEXT,                     -- 'host:pid' of the sender holding it
+        last_status INTEGER,                 -- HTTP status of the last attempt, if any
+        last_answer TEXT,                    -- Regal's answer or the network error
+        finished_at TEXT                     -- when delivered, rejected or dropped
+    );
+    CREATE INDEX requests_pending ON requests (state, profile, next_attempt_at);
+    CREATE INDEX requests_contact ON requests (contact);
+    CREATE INDEX requests_created ON requests (created_at);
+
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        request_id INTEGER NOT NULL REFERENCES requests (id),
+        started_at TEXT NOT NULL,
+        finished_at TEXT NOT NULL,
+        status INTEGER,                      -- NULL when no HTTP answer came back
+        answer TEXT NOT NULL DEFAULT ''      -- response body or error description
+    );
+    CREATE INDEX attempts_request ON attempts (request_id);
+
+    -- One row per consent change a request carries, for timelines and evidence.
+    CREATE TABLE consent_changes (
+        id INTEGER PRIMARY KEY,
+        request_id INTEGER NOT NULL REFERENCES requests (id),
+        kind TEXT NOT NULL CHECK (kind IN ('phone', 'email')),
+        point TEXT NOT NULL,                 -- E.164 number or e-mail address
+        channel TEXT NOT NULL CHECK (channel IN ('voice', 'sms', 'email')),
+        subscribed INTEGER NOT NULL,
+        text TEXT,
+        ip TEXT,
+        timestamp TEXT,
+        source TEXT
+    );
+    CREATE INDEX consent_point ON consent_changes (point, channel);
+    CREATE INDEX consent_request ON consent_changes (request_id);
+
+    -- The directory: the profile Regal holds, as this desk has shaped it.
+    CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        user_id TEXT,
+        name TEXT NOT NULL DEFAULT '',       -- 'First Last', lower-cased for search
+        profile TEXT NOT NULL,               -- payload-shaped JSON, explicit isPrimary
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX contacts_name ON contacts (name);
+    -- Identifiers: 'phone:+19545582399', 'email:jane@example.com', 'user:123'.
+    CREATE TABLE contact_keys (
+        key TEXT PRIMARY KEY,
+        contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX contact_keys_contact ON contact_keys (contact_id);
+
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL                  -- JSON; never a secret
+    ) WITHOUT ROWID;
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The database cannot be used; the message says why and what to do."""
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty file readable only by its owner (SQLite copies this mode to -wal)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def connect(path: Path, *, timeout: float = 10.0) -> sqlite3.Connection:
+    """Open (creating and migrating if needed) the database at ``path``.
+
+    The connection is in autocommit mode (``isolation_level=None``): callers group writes
+    with ``BEGIN IMMEDIATE`` / ``COMMIT`` (see ``transaction``). It may be used from the
+    thread that opened it only; open another connection per thread.
+    """
+    if not path.exists():
+        _create_private(path)
+    try:
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open the database: {exc}") from exc
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Run the migrations the database has not seen yet; return the resulting version."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the database was written by a newer Regal Desktop (schema {version}, "
+            f"this version knows {SCHEMA_VERSION}); upgrade the application"
+        )
+    for number in range(version, SCHEMA_VERSION):
+        script = MIGRATIONS[number]
+        # executescript commits first; the whole step and the version bump are one unit.
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={number + 1};\nCOMMIT;"
+            )
+        except sqlite3.DatabaseError:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION

@@ -1,0 +1,1 @@
+"""Files the application reads at run time: consent templates, icons."""
