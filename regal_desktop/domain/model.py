@@ -9,17 +9,17 @@ top level are errors, so a typo like ``isprimary`` cannot vanish. Unknown keys i
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from pydantic.alias_generators import to_camel
 
 #: A custom trait or event property value: text, number or true/false.
 TraitValue = StrictStr | StrictBool | StrictInt | StrictFloat
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     """A way Regal reaches a contact; each has its own consent per number or address."""
 
     VOICE = "voice"
@@ -37,7 +37,7 @@ class Channel(str, Enum):
         return {"voice": "Voice", "sms": "SMS", "email": "E-mail"}[self.value]
 
 
-class ConsentState(str, Enum):
+class ConsentState(StrEnum):
     """The three states Regal shows for one channel of one number or address."""
 
     NO_STATUS = "no status"
@@ -101,7 +101,8 @@ class Address(_Strict):
 class LegacyOptIn(_Strict):
     """An entry of the legacy ``traits.optIn[]`` array; applies to ``traits.phone``/``email``."""
 
-    channel: Channel
+    # Lax for this one field: strict mode would demand a Channel object, and JSON has text.
+    channel: Channel = Field(strict=False)
     subscribed: StrictBool
     timestamp: StrictStr | None = None
     ip: StrictStr | None = None

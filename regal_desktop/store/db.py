@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 #: Schema steps; the database's ``user_version`` is how many of them have run.
@@ -37,6 +40,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX requests_pending ON requests (state, profile, next_attempt_at);
     CREATE INDEX requests_contact ON requests (contact);
     CREATE INDEX requests_created ON requests (created_at);
+    -- Every identity a request names ('phone:+1...', 'email:...', 'user:...'), so the
+    -- history of a contact finds requests whatever number or address they led with.
+    CREATE TABLE request_keys (
+        key TEXT NOT NULL,
+        request_id INTEGER NOT NULL REFERENCES requests (id),
+        PRIMARY KEY (key, request_id)
+    ) WITHOUT ROWID;
 
     CREATE TABLE attempts (
         id INTEGER PRIMARY KEY,
@@ -53,7 +63,7 @@ MIGRATIONS: tuple[str, ...] = (
         id INTEGER PRIMARY KEY,
         request_id INTEGER NOT NULL REFERENCES requests (id),
         kind TEXT NOT NULL CHECK (kind IN ('phone', 'email')),
-        point TEXT NOT NULL,                 -- E.164 number or e-mail address
+        point TEXT NOT NULL,                 -- E.164 number or lower-cased e-mail address
         channel TEXT NOT NULL CHECK (channel IN ('voice', 'sms', 'email')),
         subscribed INTEGER NOT NULL,
         text TEXT,
@@ -79,6 +89,14 @@ MIGRATIONS: tuple[str, ...] = (
         contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE
     ) WITHOUT ROWID;
     CREATE INDEX contact_keys_contact ON contact_keys (contact_id);
+    -- Each word of a contact's name, lower-cased, for indexed as-you-type search by
+    -- first or last name.
+    CREATE TABLE contact_words (
+        word TEXT NOT NULL,
+        contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+        PRIMARY KEY (word, contact_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX contact_words_contact ON contact_words (contact_id);
 
     CREATE TABLE settings (
         key TEXT PRIMARY KEY,
@@ -94,6 +112,15 @@ class StoreError(Exception):
     """The database cannot be used; the message says why and what to do."""
 
 
+class NotADatabaseError(StoreError):
+    """The file exists but is not a readable SQLite database (garbage or damaged)."""
+
+
+def utc_now() -> str:
+    """The current time as stored in the database: ISO 8601 UTC with milliseconds and Z."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
 def _create_private(path: Path) -> None:
     """Create an empty file readable only by its owner (SQLite copies this mode to -wal)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -102,15 +129,25 @@ def _create_private(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+#: SQLite's result codes for "this file is not a database" and "the file is damaged".
+_DAMAGED = frozenset({"SQLITE_NOTADB", "SQLITE_CORRUPT"})
+
+
 def connect(path: Path, *, timeout: float = 10.0) -> sqlite3.Connection:
     """Open (creating and migrating if needed) the database at ``path``.
 
     The connection is in autocommit mode (``isolation_level=None``): callers group writes
     with ``BEGIN IMMEDIATE`` / ``COMMIT`` (see ``transaction``). It may be used from the
-    thread that opened it only; open another connection per thread.
+    thread that opened it only; open another connection per thread. Raises
+    ``NotADatabaseError`` for a file that is not a database and ``StoreError`` for any other
+    reason it cannot be opened.
     """
-    if not path.exists():
-        _create_private(path)
+    try:
+        if not path.exists():
+            _create_private(path)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot create the database: {exc.strerror or exc}") from exc
+    conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -118,28 +155,73 @@ def connect(path: Path, *, timeout: float = 10.0) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         migrate(conn)
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, StoreError) as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, StoreError):
+            raise StoreError(f"{path}: {exc}") from exc
+        if getattr(exc, "sqlite_errorname", "") in _DAMAGED:
+            raise NotADatabaseError(
+                f"{path} is not a Regal Desktop database or is damaged ({exc}); "
+                "move it aside or restore it from a backup"
+            ) from exc
         raise StoreError(f"{path}: cannot open the database: {exc}") from exc
     return conn
 
 
+def _statements(script: str) -> list[str]:
+    """Split a migration script into complete SQL statements (';' in comments is safe)."""
+    statements: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip() != ";":
+                statements.append(pending.strip())
+            pending = ""
+    return statements
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Run the migrations the database has not seen yet; return the resulting version."""
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"the database was written by a newer Regal Desktop (schema {version}, "
-            f"this version knows {SCHEMA_VERSION}); upgrade the application"
-        )
-    for number in range(version, SCHEMA_VERSION):
-        script = MIGRATIONS[number]
-        # executescript commits first; the whole step and the version bump are one unit.
+    for number in range(SCHEMA_VERSION):
+        # Each step and its version bump are one transaction. The version is read again
+        # under the write lock, so two processes opening a new file at once migrate once.
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version={number + 1};\nCOMMIT;"
-            )
-        except sqlite3.DatabaseError:
-            if conn.in_transaction:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the database was written by a newer Regal Desktop (schema {version}, "
+                    f"this version knows {SCHEMA_VERSION}); upgrade the application"
+                )
+            if version == number:
+                for statement in _statements(MIGRATIONS[number]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version={number + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:  # some errors (disk full) have rolled back already
                 conn.execute("ROLLBACK")
             raise
     return SCHEMA_VERSION
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Group writes into one ``BEGIN IMMEDIATE`` transaction, or join the caller's.
+
+    Inside an open transaction this adds nothing (the caller commits or rolls back);
+    otherwise it commits on success and rolls back on any exception.
+    """
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:  # some errors (disk full) have rolled back already
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,388 @@
+"""Checking a payload: the body that would be sent, and what is wrong or risky about it.
+
+``check`` takes parsed JSON of any type and never raises. It returns the body to send
+(numbers in E.164, e-mail domains and IPs normalised, the legacy shape converted, keys in
+a stable order) and findings: errors block sending, warnings explain a risk. Paths in
+findings point at what the user wrote, even when the body spells it differently.
+
+The structure (types, required and unknown keys) comes from the pydantic models; the
+rules Regal's reference states in prose (one primary, consent per channel, identifiers)
+are checked here by hand.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from regal_desktop.domain import jsonc
+from regal_desktop.domain.findings import (
+    Finding,
+    Level,
+    describe,
+    error,
+    quote,
+    structure_findings,
+    suggest,
+    warning,
+)
+from regal_desktop.domain.legacy import Parts, convert_legacy
+from regal_desktop.domain.model import (
+    EMAIL_CHANNELS,
+    PHONE_CHANNELS,
+    STANDARD_TRAITS,
+    Address,
+    Channel,
+    Email,
+    OptIn,
+    Payload,
+    Phone,
+    body_text,
+)
+from regal_desktop.domain.normalise import (
+    check_timestamp,
+    format_phone,
+    normalise_email,
+    normalise_ip,
+    normalise_phone,
+    parse_timestamp,
+)
+
+_PAYLOAD_ORDER = tuple(f.alias or n for n, f in Payload.model_fields.items())
+_TRAITS_ORDER = ("firstName", "lastName", "phones", "emails", "address")
+_ORDER = {
+    "phones": tuple(f.alias or n for n, f in Phone.model_fields.items()),
+    "emails": tuple(f.alias or n for n, f in Email.model_fields.items()),
+}
+_OPT_IN_ORDER = tuple(f.alias or n for n, f in OptIn.model_fields.items())
+_ADDRESS_ORDER = tuple(f.alias or n for n, f in Address.model_fields.items())
+_CHANNELS = {"phones": PHONE_CHANNELS, "emails": EMAIL_CHANNELS}
+_NOUN = {"phones": "phone number", "emails": "e-mail address"}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The body to send and the findings about it."""
+
+    body: dict[str, Any]
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings that block sending."""
+        return tuple(f for f in self.findings if f.level is Level.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """The findings that explain a risk but allow sending."""
+        return tuple(f for f in self.findings if f.level is Level.WARNING)
+
+    @property
+    def sendable(self) -> bool:
+        """True when nothing blocks sending."""
+        return not self.errors
+
+    @property
+    def text(self) -> str:
+        """The exact text that would be sent (and is shown in the preview)."""
+        return body_text(self.body)
+
+
+def check_text(
+    text: str, source: str, *, region: str = "US", known: dict[str, Any] | None = None
+) -> Checked:
+    """Parse JSON with comments (``PayloadSyntaxError`` if it is not JSON) and check it."""
+    return check(jsonc.loads(text, source), region=region, known=known)
+
+
+def check(raw: Any, *, region: str = "US", known: dict[str, Any] | None = None) -> Checked:
+    """Check parsed JSON as one request body; never raises.
+
+    ``region`` reads numbers written without ``+``. ``known`` is the profile this desk last
+    knew for the contact (payload-shaped, may be None): a phone already primary there is
+    not "new" when the payload marks it primary again.
+    """
+    if not isinstance(raw, dict):
+        message = f"the payload must be a JSON object {{...}}, not {describe(raw)}"
+        return Checked({}, (error((), message),))
+    checker = _Checker(region, known)
+    body = checker.run(raw)
+    findings = sorted(checker.findings, key=lambda f: f.level is not Level.ERROR)
+    return Checked(body, tuple(findings))
+
+
+def _ordered(values: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    """The same keys, known ones in ``order`` first, then the rest as given."""
+    result = {key: values[key] for key in order if key in values}
+    result.update((key, value) for key, value in values.items() if key not in result)
+    return result
+
+
+def _translate(parts: Parts, mapping: dict[Parts, Parts]) -> Parts:
+    """Rewrite the longest prefix of ``parts`` that ``mapping`` knows."""
+    for size in range(len(parts), 0, -1):
+        found = mapping.get(parts[:size])
+        if found is not None:
+            return found + parts[size:]
+    return parts
+
+
+def _not_scalar(value: Any) -> str | None:
+    """Why a custom trait or event property value cannot be sent, or None if it can."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    if isinstance(value, str | bool | int | float):
+        return None
+    return f"must be text, a number or true/false, not {describe(value)}"
+
+
+class _Checker:
+    """One run of the checker: collects findings while it builds the body."""
+
+    def __init__(self, region: str, known: dict[str, Any] | None) -> None:
+        self.region = region
+        self.known = known
+        self.findings: list[Finding] = []
+        # Body places whose key was normalised -> the key as written (before legacy mapping).
+        self.renamed: dict[Parts, Parts] = {}
+        # Places the legacy conversion created -> the legacy keys they came from.
+        self.legacy: dict[Parts, Parts] = {}
+
+    def add(self, level: Level, parts: Parts, message: str, *, in_body: bool = True) -> None:
+        """Record a finding at ``parts`` of the body (or of the traits before normalising)."""
+        if in_body:
+            parts = _translate(parts, self.renamed)
+        parts = _translate(parts, self.legacy)
+        make = error if level is Level.ERROR else warning
+        self.findings.append(make(parts, message))
+
+    def run(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """Check ``raw`` and return the body to send."""
+        traits = raw.get("traits")
+        if isinstance(traits, dict):
+            traits = self.traits(traits)
+        structural = structure_findings(raw)
+        # The legacy conversion already explained bad channels, in its own words.
+        taken = {f.path for f in self.findings}
+        self.findings.extend(f for f in structural if f.path not in taken)
+        body = _ordered({**raw, "traits": traits} if "traits" in raw else raw, _PAYLOAD_ORDER)
+        self.top_level(body)
+        return body
+
+    def top_level(self, body: dict[str, Any]) -> None:
+        """Identifiers, the event's timestamp and properties."""
+        user_id = body.get("userId")
+        traits = body.get("traits")
+        if not isinstance(traits, dict):
+            traits = {}
+        named = any(isinstance(traits.get(group), dict) and traits[group] for group in _NOUN)
+        if isinstance(user_id, str) and user_id.strip():
+            named = True
+        elif user_id == "" and named:
+            self.add(Level.WARNING, ("userId",), "is empty; leave it out or give the user id")
+        if not named:
+            self.add(
+                Level.ERROR,
+                (),
+                "says nothing about who it is for: add a userId, a phone or an e-mail",
+            )
+        stamp = body.get("originalTimestamp")
+        if isinstance(stamp, str):
+            self.timestamp(("originalTimestamp",), stamp)
+        properties = body.get("properties")
+        if isinstance(properties, dict):
+            if "name" not in body:
+                self.add(
+                    Level.WARNING,
+                    ("properties",),
+                    'belong to an event, but there is no "name"; Regal records no event '
+                    "without one",
+                )
+            for key, value in properties.items():
+                problem = _not_scalar(value)
+                if problem:
+                    self.add(Level.ERROR, ("properties", key), f"event property {problem}")
+
+    def traits(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """The traits to send: legacy converted, keys normalised, values checked."""
+        converted = convert_legacy(raw, self.region)
+        self.findings.extend(converted.findings)
+        self.legacy = converted.sources
+        traits = converted.traits
+        for group in _NOUN:
+            entries = traits.get(group)
+            if isinstance(entries, dict):
+                traits[group] = self.points(group, entries)
+                self.primaries(group, traits[group])
+        if isinstance(traits.get("address"), dict):
+            traits["address"] = _ordered(traits["address"], _ADDRESS_ORDER)
+        for key, value in traits.items():
+            if key in STANDARD_TRAITS:
+                continue
+            problem = _not_scalar(value)
+            hint = _standard_spelling(key)
+            if problem:
+                hint = hint or suggest(key, STANDARD_TRAITS)
+                suggestion = f" (did you mean {quote(hint)}?)" if hint else ""
+                self.add(Level.ERROR, ("traits", key), f"custom trait {problem}{suggestion}")
+            elif hint:
+                self.add(
+                    Level.WARNING,
+                    ("traits", key),
+                    f"is sent as a custom trait; did you mean {quote(hint)}?",
+                )
+        return _ordered(traits, _TRAITS_ORDER)
+
+    def points(self, group: str, entries: dict[str, Any]) -> dict[str, Any]:
+        """Phones or e-mails keyed by their normalised number or address."""
+        result: dict[str, Any] = {}
+        written_as: dict[str, str] = {}
+        for written, entry in entries.items():
+            where: Parts = ("traits", group, written)
+            if group == "phones":
+                number = normalise_phone(written, self.region)
+                key, problem, notes = number.e164, number.error, number.warnings
+            else:
+                key, problem = normalise_email(written)
+                moved = key is not None and key != written
+                notes = (f"{quote(written)} will be sent as {quote(key or '')}",) if moved else ()
+            if problem or key is None:
+                self.add(Level.ERROR, where, problem or "cannot be read", in_body=False)
+                key = written
+            elif key in result:
+                self.add(
+                    Level.ERROR,
+                    where,
+                    f"is the same {_NOUN[group]} as {quote(written_as[key])}; keep one",
+                    in_body=False,
+                )
+                if written == key:
+                    # This one is spelled as sent, so it keeps the key; the earlier entry
+                    # goes back to how it was written rather than being overwritten.
+                    result[written_as[key]] = result.pop(key)
+                    del self.renamed[("traits", group, key)]
+                else:
+                    key = written
+            else:
+                for note in notes:
+                    self.add(Level.WARNING, where, note, in_body=False)
+            written_as.setdefault(key, written)
+            if key != written:
+                self.renamed[("traits", group, key)] = where
+            result[key] = self.point(group, key, entry)
+        return result
+
+    def point(self, group: str, key: str, entry: Any) -> Any:
+        """One phone or e-mail entry with its opt-ins checked."""
+        if not isinstance(entry, dict):
+            return entry
+        entry = _ordered(entry, _ORDER[group])
+        who = format_phone(key) if group == "phones" else key
+        for channel in _CHANNELS[group]:
+            opt_in = entry.get(channel.field)
+            if isinstance(opt_in, dict):
+                parts = ("traits", group, key, channel.field)
+                entry[channel.field] = self.opt_in(parts, opt_in, who, channel)
+        return entry
+
+    def opt_in(self, parts: Parts, raw: dict[str, Any], who: str, channel: Channel) -> Any:
+        """One channel's consent: audit fields checked, the IP normalised."""
+        opt_in = _ordered(raw, _OPT_IN_ORDER)
+        stamp = opt_in.get("timestamp")
+        if isinstance(stamp, str):
+            self.timestamp((*parts, "timestamp"), stamp)
+        ip = opt_in.get("ip")
+        if isinstance(ip, str):
+            address, problem = normalise_ip(ip)
+            if problem:
+                self.add(Level.ERROR, (*parts, "ip"), problem)
+            else:
+                opt_in["ip"] = address
+        if opt_in.get("subscribed") is False:
+            self.add(Level.WARNING, parts, f"unsubscribes {who} from {channel.label}")
+        elif opt_in.get("subscribed") is True:
+            if stamp is None:
+                self.add(
+                    Level.WARNING,
+                    parts,
+                    f"subscribes {who} to {channel.label} without a timestamp: the record "
+                    "cannot show when consent was given (through Segment, Regal ignores it)",
+                )
+            if not opt_in.get("text"):
+                self.add(
+                    Level.WARNING,
+                    parts,
+                    f"subscribes {who} to {channel.label} without the consent text that was shown",
+                )
+        return opt_in
+
+    def timestamp(self, parts: Parts, text: str) -> None:
+        """An error for an unreadable timestamp, a warning for one without an offset."""
+        problem = check_timestamp(text)
+        moment = parse_timestamp(text)
+        if problem:
+            self.add(Level.ERROR, parts, problem)
+        elif moment is not None and moment.tzinfo is None:
+            self.add(
+                Level.WARNING,
+                parts,
+                f"{quote(text)} has no time zone, so the moment is ambiguous; add Z or an "
+                "offset like -04:00",
+            )
+
+    def primaries(self, group: str, entries: dict[str, Any]) -> None:
+        """One primary per group; a new primary phone should come with its consent."""
+        primary = [
+            k for k, e in entries.items() if isinstance(e, dict) and e.get("isPrimary") is True
+        ]
+        show = format_phone if group == "phones" else quote
+        for extra in primary[1:]:
+            self.add(
+                Level.ERROR,
+                ("traits", group, extra, "isPrimary"),
+                f"{show(extra)} and {show(primary[0])} are both primary; a contact has one "
+                f"primary {_NOUN[group]}",
+            )
+        if group != "phones" or len(primary) != 1:
+            return
+        number, entry = primary[0], entries[primary[0]]
+        if any(isinstance(entry.get(c.field), dict) for c in PHONE_CHANNELS):
+            return
+        if self.known_to_be_reachable(number):
+            return
+        self.add(
+            Level.WARNING,
+            ("traits", group, number, "isPrimary"),
+            f"makes {format_phone(number)} the primary phone without voice or SMS consent; "
+            "journeys call and text only the primary phone, so they stop reaching this "
+            "contact until this number has opt-ins",
+        )
+
+    def known_to_be_reachable(self, number: str) -> bool:
+        """Was ``number`` already primary, or subscribed, in the profile this desk knew?"""
+        traits = self.known.get("traits") if isinstance(self.known, dict) else None
+        if not isinstance(traits, dict):
+            return False
+        phones = convert_legacy(traits, self.region).traits.get("phones")
+        if not isinstance(phones, dict):
+            return False
+        for written, entry in phones.items():
+            if not isinstance(entry, dict) or normalise_phone(written, self.region).e164 != number:
+                continue
+            if entry.get("isPrimary") is True:
+                return True
+            for channel in PHONE_CHANNELS:
+                opt_in = entry.get(channel.field)
+                if isinstance(opt_in, dict) and opt_in.get("subscribed") is True:
+                    return True
+        return False
+
+
+def _standard_spelling(key: str) -> str | None:
+    """The standard trait a custom key was probably meant to be (``first_name``)."""
+    squashed = key.replace("_", "").replace("-", "").lower()
+    for standard in sorted(STANDARD_TRAITS):
+        if squashed == standard.lower() and key != standard:
+            return standard
+    return None

@@ -1,0 +1,77 @@
+"""The consent changes a request body carries, one per number or address and channel.
+
+These are what the history keeps as evidence ("when did +1 954-558-2399 agree to SMS,
+and to what words?") and what the review step lists before a send.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import phonenumbers
+
+from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
+
+
+@dataclass(frozen=True)
+class ConsentChange:
+    """One opt-in or opt-out of one phone number or e-mail address on one channel."""
+
+    kind: Literal["phone", "email"]
+    point: str  # the E.164 number or the e-mail address, as the body names it
+    channel: Channel
+    subscribed: bool
+    text: str | None
+    ip: str | None
+    timestamp: str | None
+    source: str | None
+
+
+def consent_changes(body: dict[str, Any]) -> list[ConsentChange]:
+    """Every opt-in object in ``body``: phones first (voice before SMS), then e-mails."""
+    traits = body.get("traits") or {}
+    changes: list[ConsentChange] = []
+    kinds: tuple[tuple[Literal["phone", "email"], str, tuple[Channel, ...]], ...] = (
+        ("phone", "phones", PHONE_CHANNELS),
+        ("email", "emails", EMAIL_CHANNELS),
+    )
+    for kind, trait, channels in kinds:
+        for point, entry in (traits.get(trait) or {}).items():
+            for channel in channels:
+                opt_in = entry.get(channel.field)
+                if opt_in is None:
+                    continue
+                changes.append(
+                    ConsentChange(
+                        kind=kind,
+                        point=point,
+                        channel=channel,
+                        subscribed=bool(opt_in["subscribed"]),
+                        text=opt_in.get("text"),
+                        ip=opt_in.get("ip"),
+                        timestamp=opt_in.get("timestamp"),
+                        source=opt_in.get("source"),
+                    )
+                )
+    return changes
+
+
+def format_point(point: str) -> str:
+    """A number as people read it (``+1 954-558-2399``); anything else unchanged."""
+    if not point.startswith("+"):
+        return point
+    try:
+        number = phonenumbers.parse(point, None)
+    except phonenumbers.NumberParseException:
+        return point
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
+def describe_change(change: ConsentChange) -> str:
+    """One line for people, e.g. ``SMS opt-out for +1 954-558-2399``."""
+    verb = "opt-in" if change.subscribed else "opt-out"
+    return f"{change.channel.label} {verb} for {format_point(change.point)}"
+
+
+__all__ = ["ConsentChange", "consent_changes", "describe_change", "format_point"]

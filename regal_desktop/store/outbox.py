@@ -1,0 +1,402 @@
+"""The outbox: every request is written here before it is sent, and never deleted.
+
+Life of a request: ``queued`` → ``sending`` (claimed by one sender) → ``delivered``,
+``rejected`` (Regal said the payload is wrong), ``held`` (the key was refused; waits for
+a new key) or back to ``queued`` with a later ``next_attempt_at`` (transient failure).
+People can retry, drop or fix-and-resend a request; a dropped one stays as evidence.
+
+Delivery is at least once: a sender that dies mid-send leaves rows in ``sending`` that
+``recover`` puts back in the queue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from regal_desktop.domain.consent import consent_changes
+from regal_desktop.domain.profile import display_key, identity_keys
+from regal_desktop.store.db import transaction, utc_now
+from regal_desktop.store.directory import Directory
+
+#: Every state a request can be in, in the order people read them.
+STATES = ("queued", "sending", "held", "rejected", "delivered", "dropped")
+#: States that still need someone's attention or the sender's.
+PENDING_STATES = ("queued", "sending", "held", "rejected")
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """A body to send: the exact text, which account profile and endpoint, and who."""
+
+    profile: str
+    endpoint: str
+    operator: str
+    body: str
+    contact: str = ""  # left empty, it is the body's display key (primary phone, ...)
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A request a sender now holds: send ``body`` as is."""
+
+    id: int
+    body: str
+    attempts: int  # including the one about to be made
+
+
+class Outcome(StrEnum):
+    """What an attempt means for the request."""
+
+    DELIVERED = "delivered"
+    REJECTED = "rejected"
+    HELD = "held"
+    RETRY = "retry"
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """One attempt to send one request, as the sender saw it."""
+
+    request_id: int
+    started_at: str
+    finished_at: str
+    status: int | None  # None when no HTTP answer came back
+    answer: str  # Regal's answer or the network error
+    outcome: Outcome
+    next_attempt_at: float = 0.0  # unix time; used when outcome is RETRY
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """One row of the ``requests`` table."""
+
+    id: int
+    created_at: str
+    profile: str
+    endpoint: str
+    operator: str
+    contact: str
+    origin: str
+    body: str
+    sha256: str
+    state: str
+    attempts: int
+    next_attempt_at: float
+    claimed_by: str | None
+    last_status: int | None
+    last_answer: str | None
+    finished_at: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> RequestRow:
+        """Build from a ``SELECT * FROM requests`` row."""
+        return cls(**dict(row))
+
+
+def this_claimer() -> str:
+    """The claimer name of this process: ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    if sys.platform == "win32":
+        # os.kill(pid, 0) would terminate the process on Windows; ask the kernel instead.
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, it is just someone else's
+    return True
+
+
+def is_claimer_alive(claimer: str) -> bool:
+    """Whether the ``host:pid`` sender still runs (other hosts count as gone)."""
+    host, _, pid = claimer.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    return _pid_alive(int(pid))
+
+
+def _sha256(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+class Outbox:
+    """Queue, claim and settle requests; every write is one transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.directory = Directory(conn)
+
+    def enqueue(self, items: Sequence[NewRequest]) -> list[int]:
+        """Queue ``items`` in one transaction (all or none) and return their ids in order."""
+        parsed: list[dict[str, Any]] = []
+        for number, item in enumerate(items, start=1):
+            try:
+                parsed.append(json.loads(item.body))
+            except ValueError as exc:
+                raise ValueError(
+                    f"request {number} of {len(items)} for {item.contact or 'a contact'}: "
+                    f"the body is not JSON: {exc}"
+                ) from exc
+        with transaction(self.conn):
+            return self._insert(items, parsed)
+
+    def _insert(self, items: Sequence[NewRequest], parsed: list[dict[str, Any]]) -> list[int]:
+        """Insert inside the caller's transaction. Ids are given explicitly (max + 1, ...)
+        since executemany cannot return them; the write lock makes this safe."""
+        first = int(
+            self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM requests").fetchone()[0]
+        )
+        ids = list(range(first, first + len(items)))
+        now = utc_now()
+        self.conn.executemany(
+            "INSERT INTO requests (id, created_at, profile, endpoint, operator, contact, "
+            "origin, body, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    request_id,
+                    now,
+                    item.profile,
+                    item.endpoint,
+                    item.operator,
+                    item.contact or display_key(body),
+                    item.origin,
+                    item.body,
+                    _sha256(item.body),
+                )
+                for request_id, item, body in zip(ids, items, parsed, strict=True)
+            ],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO request_keys (key, request_id) VALUES (?, ?)",
+            [
+                (key, request_id)
+                for request_id, body in zip(ids, parsed, strict=True)
+                for key in identity_keys(body)
+            ],
+        )
+        self.conn.executemany(
+            "INSERT INTO consent_changes (request_id, kind, point, channel, subscribed, "
+            "text, ip, timestamp, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    request_id,
+                    c.kind,
+                    c.point.lower() if c.kind == "email" else c.point,
+                    c.channel.value,
+                    c.subscribed,
+                    c.text,
+                    c.ip,
+                    c.timestamp,
+                    c.source,
+                )
+                for request_id, body in zip(ids, parsed, strict=True)
+                for c in consent_changes(body)
+            ],
+        )
+        return ids
+
+    def claim(
+        self, profile: str, limit: int, claimer: str, now: float | None = None
+    ) -> list[Claimed]:
+        """Take up to ``limit`` due queued requests of ``profile``, oldest first.
+
+        The write lock (BEGIN IMMEDIATE) makes this atomic: two senders, even in two
+        processes, never get the same request.
+        """
+        due = time.time() if now is None else now
+        with transaction(self.conn):
+            rows = self.conn.execute(
+                "UPDATE requests SET state = 'sending', claimed_by = ?, attempts = attempts + 1 "
+                "WHERE id IN (SELECT id FROM requests WHERE state = 'queued' AND profile = ? "
+                "AND next_attempt_at <= ? ORDER BY id LIMIT ?) "
+                "RETURNING id, body, attempts",
+                (claimer, profile, due, limit),
+            ).fetchall()
+        # RETURNING gives no order guarantee.
+        return sorted((Claimed(row[0], row[1], row[2]) for row in rows), key=lambda c: c.id)
+
+    def record(self, results: Sequence[AttemptResult]) -> None:
+        """Settle attempts in one transaction; a delivered body also updates the directory."""
+        with transaction(self.conn):
+            self.conn.executemany(
+                "INSERT INTO attempts (request_id, started_at, finished_at, status, answer) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(r.request_id, r.started_at, r.finished_at, r.status, r.answer) for r in results],
+            )
+            for r in results:
+                state = "queued" if r.outcome is Outcome.RETRY else r.outcome.value
+                finished = (
+                    r.finished_at if r.outcome in (Outcome.DELIVERED, Outcome.REJECTED) else None
+                )
+                self.conn.execute(
+                    "UPDATE requests SET state = ?, finished_at = ?, next_attempt_at = ?, "
+                    "last_status = ?, last_answer = ?, claimed_by = NULL WHERE id = ?",
+                    (state, finished, r.next_attempt_at, r.status, r.answer, r.request_id),
+                )
+                if r.outcome is Outcome.DELIVERED:
+                    body = self._require(r.request_id).body
+                    self.directory.apply(json.loads(body), now=r.finished_at)
+
+    def recover(self, claimer_alive: Callable[[str], bool] | None = None) -> int:
+        """Put requests held by senders that are gone back in the queue; return how many."""
+        alive = claimer_alive or is_claimer_alive
+        with transaction(self.conn):
+            claimers = [
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT DISTINCT claimed_by FROM requests WHERE state = 'sending'"
+                )
+            ]
+            gone = [c for c in claimers if c is None or not alive(c)]
+            moved = 0
+            for claimer in gone:
+                moved += self.conn.execute(
+                    "UPDATE requests SET state = 'queued', claimed_by = NULL "
+                    "WHERE state = 'sending' AND claimed_by IS ?",
+                    (claimer,),
+                ).rowcount
+        return moved
+
+    def next_due(self, profile: str) -> float | None:
+        """When the earliest queued request of ``profile`` may be sent (unix time)."""
+        value = self.conn.execute(
+            "SELECT min(next_attempt_at) FROM requests WHERE state = 'queued' AND profile = ?",
+            (profile,),
+        ).fetchone()[0]
+        return None if value is None else float(value)
+
+    def counts(self, profile: str | None = None) -> dict[str, int]:
+        """How many requests are in each state (every state present, zero if none)."""
+        sql = "SELECT state, count(*) FROM requests"
+        args: tuple[str, ...] = ()
+        if profile is not None:
+            sql, args = sql + " WHERE profile = ?", (profile,)
+        counts = dict.fromkeys(STATES, 0)
+        counts.update((row[0], row[1]) for row in self.conn.execute(sql + " GROUP BY state", args))
+        return counts
+
+    def pending(self, profile: str | None = None) -> list[RequestRow]:
+        """Requests not yet delivered or dropped, oldest first."""
+        sql = f"SELECT * FROM requests WHERE state IN ({','.join('?' * len(PENDING_STATES))})"
+        args: tuple[str, ...] = PENDING_STATES
+        if profile is not None:
+            sql, args = sql + " AND profile = ?", (*args, profile)
+        return [RequestRow.from_row(row) for row in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def get(self, request_id: int) -> RequestRow | None:
+        """The request with this id, or None."""
+        row = self.conn.execute("SELECT * FROM requests WHERE id = ?", (request_id,)).fetchone()
+        return None if row is None else RequestRow.from_row(row)
+
+    def _require(self, request_id: int) -> RequestRow:
+        row = self.get(request_id)
+        if row is None:
+            raise ValueError(f"there is no request {request_id} in the outbox")
+        return row
+
+    def _move(
+        self, request_id: int, allowed: tuple[str, ...], action: str, sql: str, *args: object
+    ) -> None:
+        """Run ``sql`` (``args``, then the id, as parameters) if the request is in ``allowed``."""
+        with transaction(self.conn):
+            row = self._require(request_id)
+            if row.state not in allowed:
+                raise ValueError(
+                    f"request {request_id} is {row.state}; only {' or '.join(allowed)} "
+                    f"requests can be {action}"
+                )
+            self.conn.execute(sql, (*args, request_id))
+
+    def retry(self, request_id: int) -> None:
+        """Queue a rejected or held request again, due now."""
+        self._move(
+            request_id,
+            ("rejected", "held"),
+            "retried",
+            "UPDATE requests SET state = 'queued', next_attempt_at = 0, finished_at = NULL "
+            "WHERE id = ?",
+        )
+
+    def release_held(self, profile: str) -> int:
+        """Queue every held request of ``profile`` again (after its key was fixed)."""
+        return self.conn.execute(
+            "UPDATE requests SET state = 'queued', next_attempt_at = 0 "
+            "WHERE state = 'held' AND profile = ?",
+            (profile,),
+        ).rowcount
+
+    def drop(self, request_id: int) -> None:
+        """Give up on a request that has not gone out; it stays in the history as dropped."""
+        self._move(
+            request_id,
+            ("queued", "held", "rejected"),
+            "dropped",
+            "UPDATE requests SET state = 'dropped', finished_at = ? WHERE id = ?",
+            utc_now(),
+        )
+
+    def replace_body(self, request_id: int, body: str) -> int:
+        """Fix and resend: queue a new request with ``body`` and return its id.
+
+        A rejected original stays as it was, as evidence. A queued or held original is
+        dropped in the same transaction, so it can never go out as well as its fix.
+        """
+        try:
+            parsed = json.loads(body)
+        except ValueError as exc:
+            raise ValueError(f"the fixed body for request {request_id} is not JSON: {exc}") from exc
+        with transaction(self.conn):
+            old = self._require(request_id)
+            if old.state in ("queued", "held"):
+                self.drop(request_id)
+            elif old.state != "rejected":
+                raise ValueError(
+                    f"request {request_id} is {old.state}; only rejected, queued or held "
+                    "requests can be fixed and resent"
+                )
+            item = NewRequest(
+                profile=old.profile,
+                endpoint=old.endpoint,
+                operator=old.operator,
+                body=body,
+                origin=f"fix:{request_id}",
+            )
+            return self._insert([item], [parsed])[0]
+
+
+__all__ = [
+    "PENDING_STATES",
+    "STATES",
+    "AttemptResult",
+    "Claimed",
+    "NewRequest",
+    "Outbox",
+    "Outcome",
+    "RequestRow",
+    "is_claimer_alive",
+    "this_claimer",
+]
