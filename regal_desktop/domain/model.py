@@ -161,9 +161,18 @@ def body_of(payload: Payload) -> dict[str, Any]:
     return payload.model_dump(by_alias=True, exclude_unset=True, mode="json")
 
 
+#: Characters valid in JSON text that text widgets rewrite (line/paragraph separators,
+#: no-break space): written as escapes so the preview shows exactly the bytes sent.
+_ESCAPED = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u00a0": "\\u00a0"}
+
+
 def body_text(body: dict[str, Any]) -> str:
     """The exact text sent on the wire and shown in the preview (2-space indented UTF-8)."""
-    return json.dumps(body, indent=2, ensure_ascii=False)
+    text = json.dumps(body, indent=2, ensure_ascii=False)
+    for raw, escaped in _ESCAPED.items():
+        if raw in text:
+            text = text.replace(raw, escaped)
+    return text
 
 
 def parse_body(body: dict[str, Any]) -> Payload:

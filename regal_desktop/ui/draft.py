@@ -1,0 +1,325 @@
+"""The contact being edited, as plain immutable data, and its conversion to and from a body.
+
+A :class:`Draft` holds what the form shows: text as typed, rows in the order the user put
+them. Every edit makes a new Draft that shares the untouched rows with the old one, so an
+undo step is just the pair (before, after) and table models find changed rows by identity.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from regal_desktop.domain.findings import Finding, error, warning
+from regal_desktop.domain.model import STANDARD_TRAITS, Channel, ConsentState
+
+
+class ValueType(StrEnum):
+    """The type of a custom trait or event property, as the form offers it."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    BOOLEAN = "true/false"
+
+
+@dataclass(frozen=True)
+class Consent:
+    """One channel's consent on one number or address; NO_STATUS sends no opt-in object."""
+
+    state: ConsentState = ConsentState.NO_STATUS
+    text: str = ""
+    ip: str = ""
+    timestamp: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class PhoneRow:
+    """A phone as the user typed it, with its label, primary flag and two consents."""
+
+    number: str = ""
+    label: str = ""
+    primary: bool = False
+    voice: Consent = field(default_factory=Consent)
+    sms: Consent = field(default_factory=Consent)
+
+
+@dataclass(frozen=True)
+class EmailRow:
+    """An e-mail address as the user typed it, with its label, primary flag and consent."""
+
+    address: str = ""
+    label: str = ""
+    primary: bool = False
+    email: Consent = field(default_factory=Consent)
+
+
+@dataclass(frozen=True)
+class TypedRow:
+    """A custom trait or an event property: name, type and the value as typed."""
+
+    name: str = ""
+    type: ValueType = ValueType.TEXT
+    value: str = ""
+
+
+#: The single-line fields of a draft, by attribute name, and where they go in the body.
+SCALAR_FIELDS: dict[str, tuple[str, ...]] = {
+    "user_id": ("userId",),
+    "first_name": ("traits", "firstName"),
+    "last_name": ("traits", "lastName"),
+    "street": ("traits", "address", "street"),
+    "city": ("traits", "address", "city"),
+    "state": ("traits", "address", "state"),
+    "zipcode": ("traits", "address", "zipcode"),
+    "country": ("traits", "address", "country"),
+    "event_name": ("name",),
+    "original_timestamp": ("originalTimestamp",),
+    "event_source": ("eventSource",),
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Everything the editor shows for one request: contact traits and an optional event."""
+
+    user_id: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    zipcode: str = ""
+    country: str = ""
+    traits: tuple[TypedRow, ...] = ()
+    phones: tuple[PhoneRow, ...] = ()
+    emails: tuple[EmailRow, ...] = ()
+    event_name: str = ""
+    properties: tuple[TypedRow, ...] = ()
+    original_timestamp: str = ""
+    event_source: str = ""
+
+
+def _opt_in(consent: Consent) -> dict[str, Any] | None:
+    if consent.state is ConsentState.NO_STATUS:
+        return None
+    opt_in: dict[str, Any] = {"subscribed": consent.state is ConsentState.SUBSCRIBED}
+    for name in ("timestamp", "ip", "text", "source"):
+        value = getattr(consent, name).strip()
+        if value:
+            opt_in[name] = value
+    return opt_in
+
+
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+def typed_value(row: TypedRow) -> str | int | float | bool | None:
+    """The JSON value of a typed row, or None when the text does not fit its type."""
+    text = row.value.strip()
+    if row.type is ValueType.TEXT:
+        return row.value
+    if row.type is ValueType.BOOLEAN:
+        return {"true": True, "false": False}.get(text.lower())
+    if _INTEGER.fullmatch(text):
+        return int(text)
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def _typed_object(rows: tuple[TypedRow, ...]) -> dict[str, Any]:
+    # A value that does not fit its type is sent as typed so the body stays honest;
+    # input_findings() reports it and blocks sending.
+    result: dict[str, Any] = {}
+    for row in rows:
+        if row.name.strip():
+            value = typed_value(row)
+            result[row.name.strip()] = row.value if value is None else value
+    return result
+
+
+def to_raw(draft: Draft) -> dict[str, Any]:
+    """The raw payload for a draft: camelCase, only what is set, rows in the user's order.
+
+    Numbers and addresses are keys as typed: the checker normalises them and reports
+    problems at the key the user wrote.
+    """
+    raw: dict[str, Any] = {}
+    traits: dict[str, Any] = {}
+    address: dict[str, Any] = {}
+    for name, where in SCALAR_FIELDS.items():
+        value = getattr(draft, name).strip()
+        if not value:
+            continue
+        if where[0] == "traits":
+            (address if len(where) == 3 else traits)[where[-1]] = value
+        else:
+            raw[where[0]] = value
+    phones: dict[str, Any] = {}
+    for phone in draft.phones:
+        if phone.number.strip():
+            phones[phone.number.strip()] = _point(
+                phone.label,
+                phone.primary,
+                {
+                    Channel.VOICE.field: _opt_in(phone.voice),
+                    Channel.SMS.field: _opt_in(phone.sms),
+                },
+            )
+    emails: dict[str, Any] = {}
+    for email in draft.emails:
+        if email.address.strip():
+            emails[email.address.strip()] = _point(
+                email.label,
+                email.primary,
+                {
+                    Channel.EMAIL.field: _opt_in(email.email),
+                },
+            )
+    if phones:
+        traits["phones"] = phones
+    if emails:
+        traits["emails"] = emails
+    if address:
+        traits["address"] = address
+    traits.update(_typed_object(draft.traits))
+    if traits:
+        raw["traits"] = traits
+    properties = _typed_object(draft.properties)
+    if properties:
+        raw["properties"] = properties
+    return _ordered(raw)
+
+
+def _point(label: str, primary: bool, opt_ins: dict[str, Any]) -> dict[str, Any]:
+    point: dict[str, Any] = {}
+    if label.strip():
+        point["label"] = label.strip()
+    if primary:
+        point["isPrimary"] = True
+    point.update({key: value for key, value in opt_ins.items() if value is not None})
+    return point
+
+
+_TOP_ORDER = ("userId", "traits", "name", "properties", "originalTimestamp", "eventSource")
+
+
+def _ordered(raw: dict[str, Any]) -> dict[str, Any]:
+    return {key: raw[key] for key in _TOP_ORDER if key in raw}
+
+
+def _consent(opt_in: Any) -> Consent:
+    if not isinstance(opt_in, dict) or not isinstance(opt_in.get("subscribed"), bool):
+        return Consent()
+    state = ConsentState.SUBSCRIBED if opt_in["subscribed"] else ConsentState.UNSUBSCRIBED
+    audit = {k: str(opt_in[k]) for k in ("text", "ip", "timestamp", "source") if k in opt_in}
+    return Consent(state=state, **audit)
+
+
+def _typed_row(name: str, value: Any) -> TypedRow:
+    if isinstance(value, bool):
+        return TypedRow(name, ValueType.BOOLEAN, "true" if value else "false")
+    if isinstance(value, int | float):
+        return TypedRow(name, ValueType.NUMBER, json.dumps(value))
+    if isinstance(value, str):
+        return TypedRow(name, ValueType.TEXT, value)
+    return TypedRow(name, ValueType.TEXT, json.dumps(value, ensure_ascii=False))
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def from_body(body: dict[str, Any]) -> Draft:
+    """A draft showing a (checked, modern-shape) body; parts the form cannot hold are left out."""
+    traits = _object(body.get("traits"))
+    address = _object(traits.get("address"))
+    return Draft(
+        user_id=_text(body.get("userId")),
+        first_name=_text(traits.get("firstName")),
+        last_name=_text(traits.get("lastName")),
+        **{
+            part: _text(address.get(part))
+            for part in ("street", "city", "state", "zipcode", "country")
+        },
+        traits=tuple(_typed_row(k, v) for k, v in traits.items() if k not in STANDARD_TRAITS),
+        phones=tuple(
+            PhoneRow(
+                number=number,
+                label=_text(p.get("label")),
+                primary=p.get("isPrimary") is True,
+                voice=_consent(p.get("voiceOptIn")),
+                sms=_consent(p.get("smsOptIn")),
+            )
+            for number, p in _object(traits.get("phones")).items()
+            if isinstance(p, dict)
+        ),
+        emails=tuple(
+            EmailRow(
+                address=address_,
+                label=_text(e.get("label")),
+                primary=e.get("isPrimary") is True,
+                email=_consent(e.get("emailOptIn")),
+            )
+            for address_, e in _object(traits.get("emails")).items()
+            if isinstance(e, dict)
+        ),
+        event_name=_text(body.get("name")),
+        properties=tuple(_typed_row(k, v) for k, v in _object(body.get("properties")).items()),
+        original_timestamp=_text(body.get("originalTimestamp")),
+        event_source=_text(body.get("eventSource")),
+    )
+
+
+def _unsent_consent(kind: str, typed: str, channel: Channel, consent: Consent) -> list[Finding]:
+    details = (consent.text, consent.ip, consent.timestamp, consent.source)
+    if not typed.strip() or consent.state is not ConsentState.NO_STATUS:
+        return []
+    if not any(value.strip() for value in details):
+        return []
+    message = (
+        f"has {channel.label} consent details but no state; choose Subscribed or "
+        "Unsubscribed, or the details are not sent"
+    )
+    return [warning(["traits", kind, typed.strip(), channel.field], message)]
+
+
+def input_findings(draft: Draft) -> list[Finding]:
+    """Problems the body cannot show: a value that does not fit its type, two rows typed
+    identically (they would be one key in the body; the checker finds numbers that are
+    written differently but are the same), consent details left without a state (they
+    are not sent)."""
+    found: list[Finding] = []
+    for where, rows in (("traits", draft.traits), ("properties", draft.properties)):
+        for row in rows:
+            if row.name.strip() and typed_value(row) is None:
+                expected = "a number" if row.type is ValueType.NUMBER else "true or false"
+                found.append(error([where, row.name.strip()], f"{row.value!r} is not {expected}."))
+    keys = {
+        "phones": [p.number.strip() for p in draft.phones if p.number.strip()],
+        "emails": [e.address.strip() for e in draft.emails if e.address.strip()],
+    }
+    for phone in draft.phones:
+        for channel in (Channel.VOICE, Channel.SMS):
+            found += _unsent_consent("phones", phone.number, channel, getattr(phone, channel.value))
+    for email in draft.emails:
+        found += _unsent_consent("emails", email.address, Channel.EMAIL, email.email)
+    for kind, points in keys.items():
+        seen: set[str] = set()
+        for key in points:
+            if key in seen:
+                found.append(
+                    error(["traits", kind, key], f"{key} is listed twice; remove one row.")
+                )
+            seen.add(key)
+    return found

@@ -1,0 +1,94 @@
+"""Writing drafts safely, the autosaved draft, and the recent-files list."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+_RECENT_KEY = "recentFiles"
+_RECENT_LIMIT = 8
+
+
+class DraftFileError(Exception):
+    """A draft could not be written; the message names the file and the reason."""
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so a crash leaves either the old file or the new one.
+
+    Raises DraftFileError naming the file when the folder is missing, full or read-only.
+    """
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise DraftFileError(f"Cannot save {path}: {exc.strerror or exc}") from exc
+
+
+class Autosave:
+    """The contact being edited, saved every few seconds so a crash loses little."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "autosave.json"
+
+    def save(self, raw: dict[str, Any], source: Path | None, now: datetime) -> None:
+        """Keep ``raw`` (and the file it came from) until :meth:`clear`."""
+        record = {
+            "savedAt": now.replace(microsecond=0).isoformat(),
+            "source": str(source) if source else None,
+            "payload": raw,
+        }
+        write_atomically(self.path, json.dumps(record, indent=2, ensure_ascii=False))
+
+    def load(self) -> tuple[dict[str, Any], Path | None, str] | None:
+        """(payload, source file, when) of the autosaved draft; None if none is usable."""
+        try:
+            record = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(record, dict) or not isinstance(record.get("payload"), dict):
+            return None
+        source = record.get("source")
+        return record["payload"], Path(source) if source else None, str(record.get("savedAt"))
+
+    def clear(self) -> None:
+        """Forget the autosaved draft (after a save, a discard or a clean exit)."""
+        self.path.unlink(missing_ok=True)
+
+
+class RecentFiles:
+    """The files opened or saved lately, newest first, kept in the window settings."""
+
+    def __init__(self, settings: QSettings) -> None:
+        self._settings = settings
+
+    def paths(self) -> list[Path]:
+        """The recent files that still exist."""
+        value = self._settings.value(_RECENT_KEY, [])
+        # QSettings gives a str for a one-item list read back from an INI file.
+        names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return [Path(name) for name in names if Path(name).is_file()]
+
+    def add(self, path: Path) -> None:
+        """Put ``path`` first."""
+        names = [str(path.resolve())]
+        names += [str(p) for p in self.paths() if str(p) != names[0]]
+        self._settings.setValue(_RECENT_KEY, names[:_RECENT_LIMIT])
+
+    def clear(self) -> None:
+        """Forget every recent file."""
+        self._settings.remove(_RECENT_KEY)
