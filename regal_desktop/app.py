@@ -26,6 +26,8 @@ from regal_desktop.store import StoreError
 from regal_desktop.ui.context import WindowContext, window_settings
 from regal_desktop.ui.icons import app_icon
 from regal_desktop.ui.main_window import MainWindow
+from regal_desktop.ui.send_wiring import attach_sending
+from regal_desktop.ui.settings_dialog import consent_templates
 
 #: Qt messages that say nothing about the application (headless platform plugins).
 _HARMLESS_QT_MESSAGES = frozenset({"This plugin does not support propagateSizeHints()"})
@@ -49,9 +51,15 @@ def build_main_window(argv: list[str]) -> MainWindow:
     """
     options = _parse(argv)
     app_context = open_context()
-    window = MainWindow(WindowContext(app_context, window_settings(app_context.paths)))
+    window = MainWindow(
+        WindowContext(app_context, window_settings(app_context.paths)),
+        templates=consent_templates(app_context.store.settings),
+    )
+    attach_sending(window)  # sets window.sending
     if options.file:
         window.open_path(Path(options.file))
+    elif blank := window.blank_payload():
+        window.show_payload(blank, None)
     return window
 
 

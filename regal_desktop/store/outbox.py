@@ -300,8 +300,16 @@ class Outbox:
         return counts
 
     def pending(self, profile: str | None = None) -> list[RequestRow]:
-        """Requests not yet delivered or dropped, oldest first."""
-        sql = f"SELECT * FROM requests WHERE state IN ({','.join('?' * len(PENDING_STATES))})"
+        """Requests not yet delivered or dropped, oldest first.
+
+        A rejected request whose fix was queued (``replace_body``) is left out: the fix
+        stands for it now, and the original stays in the history as evidence.
+        """
+        sql = (
+            f"SELECT * FROM requests WHERE state IN ({','.join('?' * len(PENDING_STATES))})"
+            " AND NOT (state = 'rejected' AND EXISTS"
+            " (SELECT 1 FROM requests AS fix WHERE fix.origin = 'fix:' || requests.id))"
+        )
         args: tuple[str, ...] = PENDING_STATES
         if profile is not None:
             sql, args = sql + " AND profile = ?", (*args, profile)

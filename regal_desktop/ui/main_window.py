@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -32,6 +32,9 @@ from regal_desktop.ui.prompts import SaveChoice
 from regal_desktop.ui.review_pane import ReviewPane
 from regal_desktop.ui.undo_keys import DocumentUndoKeys
 
+if TYPE_CHECKING:
+    from regal_desktop.ui.sending import SendController
+
 _AUTOSAVE_MS = 10_000
 _OPENABLE = (".json", ".jsonc")
 
@@ -58,6 +61,8 @@ class MainWindow(QMainWindow):
         )
         self.review = ReviewPane()
         self.checked: Checked = check({})
+        #: Set by ``attach_sending`` (app.py): sends, the outbox and accounts.
+        self.sending: SendController | None = None
         self.known: dict[str, Any] | None = None
         self.path: Path | None = None
         self._known_cache: dict[str, dict[str, Any] | None] = {}
@@ -227,10 +232,15 @@ class MainWindow(QMainWindow):
             return self.save()
         return choice is SaveChoice.DISCARD
 
+    def blank_payload(self) -> dict[str, Any]:
+        """A new contact: empty but for the default event source from the settings."""
+        source = self.context.app.store.settings.get("default_event_source", "")
+        return {"eventSource": source} if isinstance(source, str) and source else {}
+
     def new_contact(self) -> None:
         """Start a blank contact (asking to save the current one first)."""
         if self.maybe_save():
-            self._show_payload({}, None)
+            self.show_payload(self.blank_payload(), None)
             self.statusBar().showMessage("New contact", 3000)
 
     def open_dialog(self) -> None:
@@ -260,7 +270,7 @@ class MainWindow(QMainWindow):
             )
             return False
         original = check(raw, region=self.context.region)
-        self._show_payload(raw, path)
+        self.show_payload(raw, path)
         self.recent.add(path)
         if check(self.document.to_raw(), region=self.context.region).text != original.text:
             problems = "\n".join(f"• {f.path}: {f.message}" for f in original.errors[:6])
@@ -273,7 +283,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {path}", 5000)
         return True
 
-    def _show_payload(self, raw: dict[str, Any], path: Path | None, modified: bool = False) -> None:
+    def show_payload(self, raw: dict[str, Any], path: Path | None, modified: bool = False) -> None:
+        """Put ``raw`` in the form (no prompt: callers ask to save first)."""
         self.path = path
         self._known_cache.clear()
         self.form.consent.set_target(None)
@@ -335,7 +346,7 @@ class MainWindow(QMainWindow):
             return
         raw, source, when = saved
         if self.context.prompts.ask_restore_autosave(self, when):
-            self._show_payload(raw, source, modified=True)
+            self.show_payload(raw, source, modified=True)
             self.statusBar().showMessage("Restored the autosaved contact", 5000)
         else:
             self.autosave.clear()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from regal_desktop.domain.consent import format_point
 from regal_desktop.store import Store
 from regal_desktop.store.outbox import RequestRow
 
@@ -89,7 +90,8 @@ class OutboxModel(QAbstractTableModel):
         self._rows: list[RequestRow] = []
 
     def refresh(self) -> None:
-        """Read the outbox again."""
+        """Read the outbox again; a rejected request that was fixed and resent is left out
+        (it stays in the history, as evidence, next to its fix)."""
         rows = self._store.outbox.pending()
         if rows == self._rows:
             return
@@ -148,7 +150,7 @@ class OutboxModel(QAbstractTableModel):
             str(request.id),
             state_words(request),
             str(request.attempts),
-            request.contact,
+            format_point(request.contact),
             request.profile,
             regal_answer(request.last_status, request.last_answer),
         )
@@ -253,6 +255,6 @@ class OutboxPanel(QWidget):
         stuck = sum(r.state in ("held", "rejected") for r in rows)
         self.send_button.setEnabled(queued > 0)
         if not rows:
-            self.summary.setText("The outbox is empty: everything sent was delivered.")
+            self.summary.setText("The outbox is empty: nothing is waiting to be sent.")
         else:
             self.summary.setText(f"{queued} waiting or sending, {stuck} need attention")

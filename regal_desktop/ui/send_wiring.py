@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 from regal_desktop.delivery.endpoint import EndpointError
 from regal_desktop.delivery.sender import Progress
 from regal_desktop.services.accounts import AccountError
+from regal_desktop.ui.confirm import SendPrompts, session_only
 from regal_desktop.ui.main_window import MainWindow
 from regal_desktop.ui.outbox_panel import OutboxPanel
-from regal_desktop.ui.sending import SendController, SendPrompts
+from regal_desktop.ui.sending import SendController
 from regal_desktop.ui.settings_dialog import SettingsDialog
 
 #: The store setting remembering that the first-run welcome was dismissed.
@@ -107,6 +108,7 @@ class _SendingUi(QObject):
         self.dock.setObjectName("outboxDock")
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        window.resizeDocks([self.dock], [200], Qt.Orientation.Vertical)
         self.panel.retryRequested.connect(controller.retry)
         self.panel.dropRequested.connect(controller.drop)
         self.panel.openRequested.connect(controller.open_in_editor)
@@ -114,10 +116,9 @@ class _SendingUi(QObject):
         # Progress arrives ten times a second; the list is read again at most 4 times.
         self._refresh_timer = QTimer(self, singleShot=True, interval=_PROGRESS_REFRESH_MS)
         self._refresh_timer.timeout.connect(self.panel.refresh)
-        controller.outbox_changed.connect(self.panel.refresh)
+        controller.outbox_changed.connect(self._outbox_changed)
         controller.progress.connect(self._progress)
-        controller.finished.connect(self._finished)
-        controller.failed.connect(lambda _: self._finished())
+        controller.finished.connect(self._delivered)
 
         self.profiles = QComboBox()
         self.profiles.setObjectName("profileCombo")
@@ -187,7 +188,7 @@ class _SendingUi(QObject):
         """Show the Settings dialog (window-modal); saving refreshes the profiles."""
         dialog = SettingsDialog(self.controller.app, self.controller.remember_key, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(self._settings_saved)
+        dialog.accepted.connect(lambda: self._settings_saved(dialog.unsaved_keys))
         dialog.open()
         return dialog
 
@@ -196,10 +197,11 @@ class _SendingUi(QObject):
         self.controller.app.store.settings.set(WELCOME_DISMISSED, True)
         self.banner.hide()
 
-    def _settings_saved(self) -> None:
+    def _settings_saved(self, unsaved_keys: list[str]) -> None:
         self.controller.set_profile(self.controller.app.accounts.default_name())
         self.fill_profiles()
-        self.window.statusBar().showMessage("Settings saved", 5000)
+        notes = " ".join(session_only(name) for name in unsaved_keys)
+        self.window.statusBar().showMessage(f"Settings saved. {notes}".strip(), 30_000)
 
     def _profile_chosen(self, name: str) -> None:
         if name:
@@ -232,8 +234,13 @@ class _SendingUi(QObject):
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
-    def _finished(self) -> None:
-        self.delivery_status.setText("" if not self.controller.is_running() else "Sending…")
+    def _outbox_changed(self) -> None:
+        self.panel.refresh()
+        if not self.controller.is_running():
+            self.delivery_status.clear()
+
+    def _delivered(self) -> None:
+        # Delivered bodies changed the directory: the review's "known profile" is stale.
         self.panel.refresh()
         self.window.forget_known_profiles()
 
@@ -245,4 +252,5 @@ def attach_sending(window: MainWindow, prompts: SendPrompts | None = None) -> Se
     """
     controller = SendController(window, prompts)
     _SendingUi(window, controller)
+    window.sending = controller
     return controller

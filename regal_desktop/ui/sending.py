@@ -18,81 +18,27 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer, Signal
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from regal_desktop.delivery.endpoint import EndpointError
 from regal_desktop.delivery.keys import KeychainUnavailable
 from regal_desktop.delivery.sender import Progress, Summary
-from regal_desktop.domain.check import check
+from regal_desktop.domain.consent import format_point
 from regal_desktop.services.accounts import AccountError, Destination
 from regal_desktop.services.sending import Prepared, deliver, queue
 from regal_desktop.store import StoreError
-from regal_desktop.store.outbox import RequestRow
-from regal_desktop.ui.confirm import Confirmation, ask_confirmation, build_confirmation
-from regal_desktop.ui.draft import Draft, from_body
+from regal_desktop.ui.confirm import (
+    DialogSendPrompts,
+    SendPrompts,
+    build_confirmation,
+    session_only,
+)
+from regal_desktop.ui.draft import Draft
 from regal_desktop.ui.main_window import MainWindow
 from regal_desktop.ui.outbox_panel import FIXABLE, regal_answer
 
 log = logging.getLogger(__name__)
 
 _SETTLED = ("delivered", "rejected", "held", "dropped")
-
-
-class SendPrompts:
-    """The questions sending asks; DialogSendPrompts shows dialogs, tests script them."""
-
-    def confirm_send(self, parent: QWidget, confirmation: Confirmation) -> bool:
-        """Whether to send to a real Regal account."""
-        raise NotImplementedError
-
-    def ask_key(self, parent: QWidget, profile: str, reason: str, can_save: bool) -> str | None:
-        """The API key for ``profile``, or None to cancel; ``can_save`` is False without a
-        keychain (the key then lasts for this session only)."""
-        raise NotImplementedError
-
-    def ask_drop(self, parent: QWidget, request: RequestRow) -> bool:
-        """Whether to give up on a request."""
-        raise NotImplementedError
-
-    def show_error(self, parent: QWidget, title: str, message: str) -> None:
-        """Tell the user something failed, in plain words."""
-        raise NotImplementedError
-
-
-class DialogSendPrompts(SendPrompts):
-    """The real dialogs."""
-
-    def confirm_send(self, parent: QWidget, confirmation: Confirmation) -> bool:
-        return ask_confirmation(parent, confirmation)
-
-    def ask_key(self, parent: QWidget, profile: str, reason: str, can_save: bool) -> str | None:
-        where = (
-            "It is saved in this computer's keychain."
-            if can_save
-            else "No keychain on this computer: the key is kept for this session only and "
-            "never saved."
-        )
-        key, ok = QInputDialog.getText(
-            parent,
-            f"API key for {profile}",
-            f"{reason}\n\n{where}\n\nAPI key:",
-            QLineEdit.EchoMode.Password,
-        )
-        return key if ok else None
-
-    def ask_drop(self, parent: QWidget, request: RequestRow) -> bool:
-        answer = QMessageBox.question(
-            parent,
-            "Drop request?",
-            f"Drop request {request.id} ({request.contact or 'no contact'})? It will not be "
-            "sent; it stays in the history as dropped.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def show_error(self, parent: QWidget, title: str, message: str) -> None:
-        QMessageBox.critical(parent, title, message)
 
 
 class DeliveryThread(QThread):
@@ -160,7 +106,11 @@ class SendController(QObject):
         self._closed = False
         self._close_seen = False
         window.send_requested.connect(self.send)
-        window.document.changed.connect(self._document_changed)
+        # Checked once the event loop is idle: during an edit ``changed`` fires before the
+        # undo stack counts the new step, so it would look like a freshly loaded contact.
+        self._fix_check = QTimer(self, singleShot=True, interval=0)
+        self._fix_check.timeout.connect(self._check_fix_link)
+        window.document.changed.connect(self._fix_check.start)
         window.installEventFilter(self)
         app = QCoreApplication.instance()
         if app is not None:
@@ -174,17 +124,21 @@ class SendController(QObject):
             self.profile_name = name
             self.profile_changed.emit(name)
 
-    def remember_key(self, profile: str, key: str) -> None:
-        """Use ``key`` for ``profile``: in the keychain when there is one, else this
-        session only (said in the status bar). Requests held for a bad key are queued."""
+    def remember_key(self, profile: str, key: str) -> bool:
+        """Use ``key`` for ``profile`` and queue the requests held for a bad key again.
+
+        Returns True when the key was saved in the keychain, False when there is none
+        and the key lasts for this session only.
+        """
         self.session_keys[profile] = key
         self.refused.discard(profile)
         self.app.store.outbox.release_held(profile)
+        self.outbox_changed.emit()
         try:
             self.app.keys.set(profile, key)
-        except KeychainUnavailable as exc:
-            self._say(f"{str(exc)[0].upper()}{str(exc)[1:]}.", 20_000)
-        self.outbox_changed.emit()
+        except KeychainUnavailable:
+            return False
+        return True
 
     def destination(self, profile: str) -> Destination | None:
         """Where a send to ``profile`` goes, asking for a missing or refused key; None
@@ -209,7 +163,8 @@ class SendController(QObject):
         if not key:
             self._say(f"Not sent: no API key for profile {profile}")
             return None
-        self.remember_key(profile, key)
+        if not self.remember_key(profile, key):
+            self._say(session_only(profile), 30_000)
         return dataclasses.replace(found, key=key)
 
     # -- sending -------------------------------------------------------------------------
@@ -280,7 +235,8 @@ class SendController(QObject):
 
     def is_running(self, profile: str | None = None) -> bool:
         """Whether a delivery (for ``profile``, or any) is running."""
-        return bool(self._runs) if profile is None else profile in self._runs
+        threads = self._runs.values() if profile is None else [self._runs.get(profile)]
+        return any(t is not None and not t.isFinished() for t in threads)
 
     def send_queued(self) -> None:
         """Deliver what waits in the outbox, for every profile that has something queued."""
@@ -338,11 +294,8 @@ class SendController(QObject):
             return
         if not self.window.maybe_save():
             return
-        body = check(json.loads(request.body), region=self.app.region).body
-        draft = from_body(body)
-        # MainWindow has no public "show this body" yet; _show_draft is what open_path uses.
-        self.window._show_draft(draft, None, modified=True)
-        self._fix_draft = draft
+        self.window.show_payload(json.loads(request.body), None, modified=True)
+        self._fix_draft = self.window.document.draft
         self.set_fixing(request_id)
         self._say(f"Editing request {request_id}: fix it, then Send replaces it in the outbox")
 
@@ -354,7 +307,7 @@ class SendController(QObject):
             self.fixing = request_id
             self.fixing_changed.emit(request_id)
 
-    def _document_changed(self) -> None:
+    def _check_fix_link(self) -> None:
         # Another contact was loaded (opened, new, restored): an empty undo history with a
         # draft that is not the one we loaded. Edits leave undo steps, so they keep the link.
         document = self.window.document
@@ -394,9 +347,10 @@ class SendController(QObject):
             self._watched.discard(request_id)
             if request.state == "rejected":
                 answer = regal_answer(request.last_status, request.last_answer)
+                who = format_point(request.contact)
                 sentences.append(
-                    f"Regal rejected request {request_id} ({request.contact}): {answer}. It "
-                    "stays in the outbox: open it in the editor to fix and resend."
+                    f"Regal rejected request {request_id} ({who}): {answer}. It stays in the "
+                    "outbox: open it in the editor to fix and resend."
                 )
         return sentences
 

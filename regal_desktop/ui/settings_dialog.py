@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import phonenumbers
 from pydantic import ValidationError
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from regal_desktop.context import AppContext
+from regal_desktop.delivery.endpoint import REGAL_ENDPOINT
 from regal_desktop.delivery.keys import mask
 from regal_desktop.domain.normalise import normalise_email
 from regal_desktop.services.accounts import DEFAULT_RATE, SANDBOX_PROFILE, AccountProfile
@@ -42,11 +44,17 @@ from regal_desktop.store.db import transaction
 from regal_desktop.store.settings import Settings
 from regal_desktop.ui.consent_panel import ConsentTemplate, load_consent_templates
 
+_W = TypeVar("_W", bound=QWidget)
+
 NO_KEYCHAIN_NOTE = (
     "No keychain on this computer: the key will be asked for each session and never saved"
 )
 TEMPLATES_SETTING = "consent_templates"
 EVENT_SOURCE_SETTING = "default_event_source"
+_SANDBOX_NOTE = (
+    "Built in: requests go to a receiver on this computer and nothing leaves it. "
+    "Use it to try everything without a key."
+)
 _ERROR_STYLE = "color: palette(bright-text); background: #b3261e; padding: 4px; border-radius: 3px;"
 
 
@@ -65,6 +73,12 @@ def consent_templates(settings: Settings) -> list[ConsentTemplate]:
     ):
         return [ConsentTemplate(e["name"], e["text"]) for e in saved]
     return load_consent_templates()
+
+
+def _named(widget: _W, name: str) -> _W:
+    """``widget`` with its object name set (what tests and style sheets find it by)."""
+    widget.setObjectName(name)
+    return widget
 
 
 def _error_label() -> QLabel:
@@ -109,15 +123,91 @@ def profile_problem(copy: _ProfileCopy, others: list[str]) -> str | None:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = str(first["loc"][0]).capitalize() if first["loc"] else "Profile"
-        return f"{where}: {str(first['msg']).removeprefix('Value error, ')}"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if message.lower().startswith(where.lower()):
+            return message[0].upper() + message[1:]  # "endpoint 'x' must ..." names itself
+        return f"{where}: {message}"
     return None
 
 
-class AccountsTab(QWidget):
-    """The profiles on the left, the selected one's fields on the right."""
+class _ListTab(QWidget):
+    """A list of entries on the left with Add and Remove, the selected one's fields on the
+    right, and the problem of the entry shown under them. Subclasses hold the entries."""
+
+    def __init__(self, noun: str, form: QFormLayout, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = _named(QListWidget(), f"{noun}List")
+        add = _named(QPushButton("Add"), f"add{noun.capitalize()}Button")
+        self.remove_button = _named(QPushButton("Remove"), f"remove{noun.capitalize()}Button")
+        add.clicked.connect(self.add)
+        self.remove_button.clicked.connect(self.remove)
+        self.error = _named(_error_label(), f"{noun}Error")
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(self.remove_button)
+        left = QVBoxLayout()
+        left.addWidget(self.list, 1)
+        left.addLayout(buttons)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(self.error)
+        right.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 2)
+        layout.addLayout(right, 5)
+        self.list.currentRowChanged.connect(self._row_changed)
+
+    def labels(self) -> list[str]:
+        """What the list shows, one line per entry."""
+        raise NotImplementedError
+
+    def add(self) -> None:
+        """Append a blank entry and select it."""
+        raise NotImplementedError
+
+    def remove(self) -> None:
+        """Remove the selected entry."""
+        raise NotImplementedError
+
+    def problems(self) -> list[tuple[int, str]]:
+        """Every entry's problem, with its row."""
+        raise NotImplementedError
+
+    def show_entry(self, row: int) -> None:
+        """Fill the fields from entry ``row``."""
+        raise NotImplementedError
+
+    def refill(self, select: int | None = None) -> None:
+        """Show the labels again, selecting ``select`` (else the same row)."""
+        row = self.list.currentRow() if select is None else select
+        self.list.blockSignals(True)
+        self.list.clear()
+        self.list.addItems(self.labels())
+        self.list.blockSignals(False)
+        self.list.setCurrentRow(min(row, self.list.count() - 1))
+        if select is not None:
+            self._row_changed(self.list.currentRow())
+
+    def show_problem(self, row: int, message: str | None) -> None:
+        """Select ``row`` and show ``message`` (None: no problem) under its fields."""
+        if row != self.list.currentRow():
+            self.list.setCurrentRow(row)
+        _show_error(self.error, message)
+
+    def problem_of(self, row: int) -> str | None:
+        """The problem of entry ``row``, or None."""
+        return next((message for number, message in self.problems() if number == row), None)
+
+    def _row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.show_entry(row)
+        _show_error(self.error, None)
+
+
+class AccountsTab(_ListTab):
+    """The profiles, with name, endpoint, rate, API key and which one is the default."""
 
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self._app = app
         accounts = app.accounts
         self.profiles = [
@@ -125,42 +215,26 @@ class AccountsTab(QWidget):
         ]
         self.removed: list[str] = []
         self.default = accounts.default_name()
-
-        self.list = QListWidget()
-        self.list.setObjectName("profileList")
-        add, self.remove_button = QPushButton("Add"), QPushButton("Remove")
-        add.setObjectName("addProfileButton")
-        self.remove_button.setObjectName("removeProfileButton")
-        add.clicked.connect(self.add_profile)
-        self.remove_button.clicked.connect(self.remove_profile)
-        left = QVBoxLayout()
-        left.addWidget(self.list, 1)
-        row = QHBoxLayout()
-        row.addWidget(add)
-        row.addWidget(self.remove_button)
-        left.addLayout(row)
-
-        self.name = QLineEdit(objectName="profileNameEdit")
-        self.endpoint = QLineEdit(objectName="profileEndpointEdit")
-        self.endpoint.setPlaceholderText("https://events.regalvoice.com/events")
-        self.rate = QDoubleSpinBox(objectName="profileRateSpin")
+        self.name = _named(QLineEdit(), "profileNameEdit")
+        self.endpoint = _named(QLineEdit(), "profileEndpointEdit")
+        self.endpoint.setPlaceholderText(REGAL_ENDPOINT)
+        self.rate = _named(QDoubleSpinBox(), "profileRateSpin")
         self.rate.setRange(0.1, 10_000)
         self.rate.setDecimals(1)
         self.rate.setSuffix(" requests/s")
-        self.key = QLineEdit(objectName="profileKeyEdit")
+        self.rate.setToolTip("Regal accepts up to 300 requests per second per account")
+        self.key = _named(QLineEdit(), "profileKeyEdit")
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.default_box = QCheckBox("Send here by default", objectName="profileDefaultBox")
-        self.note = QLabel(objectName="profileNote")
-        self.note.setWordWrap(True)
-        self.keychain_note = QLabel(objectName="keychainNote")
+        self.default_box = _named(QCheckBox("Send here by default"), "profileDefaultBox")
+        self.keychain_note = _named(QLabel(), "keychainNote")
         self.keychain_note.setWordWrap(True)
         self.keychain_note.setText(
             f"Keys are saved in {app.keys.backend_name()}, never in a file."
             if app.keys.available()
             else NO_KEYCHAIN_NOTE
         )
-        self.error = _error_label()
-        self.error.setObjectName("profileError")
+        self.note = _named(QLabel(), "profileNote")
+        self.note.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Endpoint", self.endpoint)
@@ -168,53 +242,41 @@ class AccountsTab(QWidget):
         form.addRow("API key", self.key)
         form.addRow("", self.keychain_note)
         form.addRow("", self.default_box)
-        right = QVBoxLayout()
-        right.addLayout(form)
-        right.addWidget(self.note)
-        right.addWidget(self.error)
-        right.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 2)
-        layout.addLayout(right, 5)
-
+        form.addRow("", self.note)
+        super().__init__("profile", form, parent)
         for edit in (self.name, self.endpoint, self.key):
             edit.textEdited.connect(self._fields_edited)
         self.rate.valueChanged.connect(self._fields_edited)
         self.default_box.toggled.connect(self._default_toggled)
-        self.list.currentRowChanged.connect(self._show_profile)
-        self._fill_list()
-        self.list.setCurrentRow(0)
+        self.refill(select=0)
 
-    def current(self) -> _ProfileCopy | None:
-        """The profile being edited."""
-        row = self.list.currentRow()
-        return self.profiles[row] if 0 <= row < len(self.profiles) else None
+    def labels(self) -> list[str]:
+        return [
+            (p.name.strip() or "(new profile)")
+            + (" (built in)" if p.built_in else "")
+            + (" — default" if p.name.strip() == self.default else "")
+            for p in self.profiles
+        ]
 
-    def add_profile(self) -> None:
+    def add(self) -> None:
         """Start a new profile sending to Regal."""
-        self.profiles.append(
-            _ProfileCopy("", "https://events.regalvoice.com/events", DEFAULT_RATE, saved=False)
-        )
-        self._fill_list()
-        self.list.setCurrentRow(len(self.profiles) - 1)
+        self.profiles.append(_ProfileCopy("", REGAL_ENDPOINT, DEFAULT_RATE, saved=False))
+        self.refill(select=len(self.profiles) - 1)
         self.name.setFocus()
 
-    def remove_profile(self) -> None:
+    def remove(self) -> None:
         """Forget the selected profile (and its key) on Save; the sandbox stays."""
-        copy = self.current()
-        if copy is None or copy.built_in:
+        row = self.list.currentRow()
+        if not 0 < row < len(self.profiles):  # row 0 is the built-in sandbox
             return
+        copy = self.profiles.pop(row)
         if copy.saved:
             self.removed.append(copy.name)
-        if self.default == copy.name:
+        if self.default == copy.name.strip():
             self.default = SANDBOX_PROFILE
-        row = self.list.currentRow()
-        del self.profiles[row]
-        self._fill_list()
-        self.list.setCurrentRow(min(row, len(self.profiles) - 1))
+        self.refill(select=row)
 
     def problems(self) -> list[tuple[int, str]]:
-        """Every profile's problem, with its row."""
         found = []
         for row, copy in enumerate(self.profiles):
             others = [p.name.strip() for p in self.profiles if p is not copy]
@@ -223,21 +285,15 @@ class AccountsTab(QWidget):
                 found.append((row, problem))
         return found
 
-    def show_problem(self, row: int, message: str) -> None:
-        """Select ``row`` and show ``message`` under its fields."""
-        self.list.setCurrentRow(row)
-        _show_error(self.error, message)
-
     def save(self) -> None:
         """Write the profiles and the default (call after ``problems()`` is empty)."""
         accounts = self._app.accounts
         for name in self.removed:
             accounts.remove(name)
-        for copy in self.profiles:
-            if not copy.built_in:
-                name = copy.name.strip()
+        for p in self.profiles:
+            if not p.built_in:
                 accounts.save(
-                    AccountProfile(name=name, endpoint=copy.endpoint.strip(), rate=copy.rate)
+                    AccountProfile(name=p.name.strip(), endpoint=p.endpoint.strip(), rate=p.rate)
                 )
         accounts.set_default(self.default)
 
@@ -245,71 +301,44 @@ class AccountsTab(QWidget):
         """The keys typed in, by profile name."""
         return {p.name.strip(): p.key.strip() for p in self.profiles if p.key.strip()}
 
-    def _fill_list(self) -> None:
-        self.list.blockSignals(True)
-        row = self.list.currentRow()
-        self.list.clear()
-        for copy in self.profiles:
-            label = copy.name.strip() or "(new profile)"
-            if copy.built_in:
-                label += " (built in)"
-            if copy.name.strip() == self.default:
-                label += " — default"
-            self.list.addItem(label)
-        self.list.setCurrentRow(row)
-        self.list.blockSignals(False)
-
-    def _show_profile(self, row: int) -> None:
-        copy = self.current()
-        if copy is None:
-            return
-        widgets = (self.name, self.endpoint, self.rate, self.key, self.default_box)
-        for widget in widgets:
+    def show_entry(self, row: int) -> None:
+        copy = self.profiles[row]
+        fields: tuple[QWidget, ...] = (self.name, self.endpoint, self.rate, self.key)
+        for widget in (*fields, self.default_box):
             widget.blockSignals(True)
         self.name.setText(copy.name)
         self.name.setReadOnly(copy.saved)
-        self.name.setToolTip(
-            "To rename, add a new profile and remove this one" if copy.saved else ""
-        )
+        self.name.setToolTip("To rename, add a profile and remove this one" if copy.saved else "")
         self.endpoint.setText(copy.endpoint)
         self.rate.setValue(copy.rate)
         self.key.setText(copy.key)
-        stored = None if copy.built_in or not copy.saved else self._app.keys.get(copy.name)
-        self.key.setPlaceholderText(
-            f"saved ({mask(stored)}); type to replace" if stored else "not set"
-        )
+        stored = self._app.keys.get(copy.name) if copy.saved and not copy.built_in else None
+        hint = f"saved ({mask(stored)}); type to replace" if stored else "not set"
+        self.key.setPlaceholderText(hint)
         self.default_box.setChecked(copy.name.strip() == self.default)
-        for widget in (self.endpoint, self.rate, self.key):
-            widget.setEnabled(not copy.built_in)
-        for widget in widgets:
+        for widget in (*fields, self.default_box):
             widget.blockSignals(False)
-        self.remove_button.setEnabled(not copy.built_in)
-        self.note.setText(
-            "Built in: requests go to a receiver on this computer and nothing leaves it. "
-            "Use it to try everything without a key."
-            if copy.built_in
-            else ""
-        )
-        _show_error(self.error, None)
+        for widget in (*fields[1:], self.remove_button):
+            widget.setEnabled(not copy.built_in)
+        self.note.setText(_SANDBOX_NOTE if copy.built_in else "")
 
     def _fields_edited(self) -> None:
-        copy = self.current()
-        if copy is None or copy.built_in:
+        row = self.list.currentRow()
+        copy = self.profiles[row]
+        if copy.built_in:
             return
         was_default = copy.name.strip() == self.default
         copy.name, copy.endpoint = self.name.text(), self.endpoint.text()
         copy.rate, copy.key = self.rate.value(), self.key.text()
         if was_default:
             self.default = copy.name.strip()
-        self._fill_list()
-        others = [p.name.strip() for p in self.profiles if p is not copy]
-        _show_error(self.error, profile_problem(copy, others))
+        self.refill()
+        self.show_problem(row, self.problem_of(row))
 
     def _default_toggled(self, checked: bool) -> None:
-        copy = self.current()
-        if copy is not None:
-            self.default = copy.name.strip() if checked else SANDBOX_PROFILE
-            self._fill_list()
+        copy = self.profiles[self.list.currentRow()]
+        self.default = copy.name.strip() if checked else SANDBOX_PROFILE
+        self.refill()
 
 
 class GeneralTab(QWidget):
@@ -318,7 +347,7 @@ class GeneralTab(QWidget):
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         settings = app.store.settings
-        self.region = QComboBox(objectName="regionCombo")
+        self.region = _named(QComboBox(), "regionCombo")
         self.region.addItems(sorted(phonenumbers.SUPPORTED_REGIONS))
         self.region.setCurrentText(app.region)
         source = settings.get(EVENT_SOURCE_SETTING, "")
@@ -329,9 +358,9 @@ class GeneralTab(QWidget):
         self.email = QLineEdit(email if isinstance(email, str) else "")
         self.email.setObjectName("operatorEmailEdit")
         self.email.setPlaceholderText("jane@example.com")
-        self.email.textEdited.connect(lambda _: _show_error(self.error, self.problem()))
         self.error = _error_label()
         self.error.setObjectName("generalError")
+        self.email.textEdited.connect(lambda _: _show_error(self.error, self.problem()))
         form = QFormLayout(self)
         form.addRow("Numbers without +country are in", self.region)
         form.addRow("Default event source", self.event_source)
@@ -354,58 +383,39 @@ class GeneralTab(QWidget):
         settings.set("operator_email", normalise_email(text)[0] if text else "")
 
 
-class ConsentTextsTab(QWidget):
+class ConsentTextsTab(_ListTab):
     """The consent wordings staff pick from: a name and the exact words shown."""
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.templates = [[t.name, t.text] for t in consent_templates(settings)]
-        self.list = QListWidget(objectName="templateList")
-        add, remove = QPushButton("Add"), QPushButton("Remove")
-        add.setObjectName("addTemplateButton")
-        remove.setObjectName("removeTemplateButton")
-        add.clicked.connect(self.add_template)
-        remove.clicked.connect(self.remove_template)
-        self.name = QLineEdit(objectName="templateNameEdit")
-        self.text = QPlainTextEdit(objectName="templateTextEdit")
+        self.name = _named(QLineEdit(), "templateNameEdit")
+        self.text = _named(QPlainTextEdit(), "templateTextEdit")
         self.text.setTabChangesFocus(True)
-        self.error = _error_label()
-        self.error.setObjectName("templateError")
-        buttons = QHBoxLayout()
-        buttons.addWidget(add)
-        buttons.addWidget(remove)
-        left = QVBoxLayout()
-        left.addWidget(self.list, 1)
-        left.addLayout(buttons)
-        right = QFormLayout()
-        right.addRow("Name", self.name)
-        right.addRow("Exact words shown", self.text)
-        right.addRow("", self.error)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 2)
-        layout.addLayout(right, 5)
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Exact words shown", self.text)
+        super().__init__("template", form, parent)
         self.name.textEdited.connect(self._edited)
         self.text.textChanged.connect(self._edited)
-        self.list.currentRowChanged.connect(self._show)
-        self.list.addItems([name for name, _ in self.templates])
-        self.list.setCurrentRow(0)
+        self.refill(select=0)
 
-    def add_template(self) -> None:
+    def labels(self) -> list[str]:
+        return [name.strip() or "(new text)" for name, _ in self.templates]
+
+    def add(self) -> None:
         """Start a new consent text."""
         self.templates.append(["", ""])
-        self.list.addItem("(new text)")
-        self.list.setCurrentRow(len(self.templates) - 1)
+        self.refill(select=len(self.templates) - 1)
         self.name.setFocus()
 
-    def remove_template(self) -> None:
+    def remove(self) -> None:
         """Remove the selected consent text."""
         row = self.list.currentRow()
         if 0 <= row < len(self.templates):
             del self.templates[row]
-            self.list.takeItem(row)
+            self.refill(select=row)
 
     def problems(self) -> list[tuple[int, str]]:
-        """Every text's problem, with its row."""
         found, seen = [], set()
         for row, (name, text) in enumerate(self.templates):
             if not name.strip():
@@ -417,19 +427,12 @@ class ConsentTextsTab(QWidget):
             seen.add(name.strip())
         return found
 
-    def show_problem(self, row: int, message: str) -> None:
-        """Select ``row`` and show ``message`` under its fields."""
-        self.list.setCurrentRow(row)
-        _show_error(self.error, message)
-
     def save(self, settings: Settings) -> None:
         """Write the list (call after ``problems()`` is empty)."""
         entries = [{"name": n.strip(), "text": t.strip()} for n, t in self.templates]
         settings.set(TEMPLATES_SETTING, entries)
 
-    def _show(self, row: int) -> None:
-        if not 0 <= row < len(self.templates):
-            return
+    def show_entry(self, row: int) -> None:
         name, text = self.templates[row]
         for widget in (self.name, self.text):
             widget.blockSignals(True)
@@ -437,17 +440,13 @@ class ConsentTextsTab(QWidget):
         self.text.setPlainText(text)
         for widget in (self.name, self.text):
             widget.blockSignals(False)
-        _show_error(self.error, None)
 
     def _edited(self) -> None:
         row = self.list.currentRow()
-        if not 0 <= row < len(self.templates):
-            return
-        self.templates[row] = [self.name.text(), self.text.toPlainText()]
-        item = self.list.item(row)
-        item.setText(self.name.text().strip() or "(new text)")
-        mine = [p for p in self.problems() if p[0] == row]
-        _show_error(self.error, mine[0][1] if mine else None)
+        if 0 <= row < len(self.templates):
+            self.templates[row] = [self.name.text(), self.text.toPlainText()]
+            self.refill()
+            self.show_problem(row, self.problem_of(row))
 
 
 class SettingsDialog(QDialog):
@@ -456,7 +455,7 @@ class SettingsDialog(QDialog):
     def __init__(
         self,
         app: AppContext,
-        remember_key: Callable[[str, str], None],
+        remember_key: Callable[[str, str], bool],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -464,10 +463,12 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings — Regal Desktop")
         self._app = app
         self._remember_key = remember_key
+        #: Profiles whose typed key could not be saved (no keychain): this session only.
+        self.unsaved_keys: list[str] = []
         self.accounts = AccountsTab(app)
         self.general = GeneralTab(app)
         self.consent = ConsentTextsTab(app.store.settings)
-        self.tabs = QTabWidget(objectName="settingsTabs")
+        self.tabs = _named(QTabWidget(), "settingsTabs")
         self.tabs.addTab(self.accounts, "Accounts")
         self.tabs.addTab(self.general, "General")
         self.tabs.addTab(self.consent, "Consent texts")
@@ -512,5 +513,6 @@ class SettingsDialog(QDialog):
         for name in self.accounts.removed:
             self._app.keys.delete(name)
         for name, key in self.accounts.typed_keys().items():
-            self._remember_key(name, key)
+            if not self._remember_key(name, key):
+                self.unsaved_keys.append(name)
         super().accept()

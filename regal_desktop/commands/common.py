@@ -1,0 +1,118 @@
+"""What the sub-commands share: opening the context, printing findings and progress."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from regal_desktop.context import AppContext, open_context
+from regal_desktop.delivery.sender import Progress
+from regal_desktop.domain.check import Checked, check
+from regal_desktop.domain.profile import identity_keys
+from regal_desktop.services.payload_files import LoadedPayload, PayloadFileError, read_payloads
+from regal_desktop.store import StoreError
+
+OK, PROBLEM, USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """Stops a command with a message and an exit code (printed, never a traceback)."""
+
+    def __init__(self, message: str, code: int = USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def fail(message: str, code: int = USAGE) -> CommandError:
+    """A CommandError to raise: ``raise fail("...")``."""
+    return CommandError(message, code)
+
+
+@contextmanager
+def context() -> Iterator[AppContext]:
+    """Open the application context for one command, reporting store problems plainly."""
+    try:
+        ctx = open_context()
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+    try:
+        for notice in ctx.store.notices:
+            print(f"regal-desktop: {notice}", file=sys.stderr)
+        yield ctx
+    finally:
+        ctx.close()
+
+
+def run(handler: Callable[[Any], int]) -> Callable[[Any], int]:
+    """Wrap a handler so CommandError becomes a message and an exit code."""
+
+    def wrapped(options: Any) -> int:
+        try:
+            return handler(options)
+        except CommandError as exc:
+            print(f"regal-desktop: {exc}", file=sys.stderr)
+            return exc.code
+
+    return wrapped
+
+
+def load_all(files: list[str]) -> tuple[list[LoadedPayload], list[str]]:
+    """Every payload of every file, and the messages of files that could not be read."""
+    loaded: list[LoadedPayload] = []
+    problems: list[str] = []
+    for name in files:
+        try:
+            loaded.extend(read_payloads(Path(name)))
+        except PayloadFileError as exc:
+            problems.append(str(exc))
+    return loaded, problems
+
+
+def check_with_directory(ctx: AppContext, raw: Any) -> Checked:
+    """Check a payload, knowing the profile this desk holds for the same contact."""
+    first = check(raw, region=ctx.region)
+    for key in identity_keys(first.body):
+        known = ctx.store.directory.get(key.split(":", 1)[1])
+        if known is not None:
+            return check(raw, region=ctx.region, known=known)
+    return first
+
+
+def print_findings(source: str, checked: Checked, out: TextIO) -> None:
+    """One line per finding: ``FILE: error|warning: PATH: message``."""
+    for finding in checked.findings:
+        print(f"{source}: {finding}", file=out)
+
+
+class ProgressLine:
+    """A single rewritten progress line on a terminal; silent when not a terminal."""
+
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        self.total = total
+        self.stream = sys.stderr if stream is None else stream
+        self.enabled = self.stream.isatty()
+        self._last = 0.0
+
+    def __call__(self, progress: Progress) -> None:
+        """Show ``progress`` (at most ten times a second)."""
+        now = time.monotonic()
+        if not self.enabled or now - self._last < 0.1:
+            return
+        self._last = now
+        done = progress.delivered + progress.rejected + progress.held
+        self.stream.write(
+            f"\r{done}/{self.total} done · {progress.delivered} delivered · "
+            f"{progress.rejected} rejected · {progress.retrying} retrying · "
+            f"{progress.in_flight} in flight   "
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        """End the progress line."""
+        if self.enabled and self._last:
+            self.stream.write("\n")
+            self.stream.flush()

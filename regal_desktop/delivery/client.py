@@ -1,0 +1,114 @@
+"""One HTTP request to Regal, what its answer means, and how long to wait before a retry.
+
+Regal's contract: 200 ``{"message":"ok"}`` is success; 400 is a payload error and 401/403
+a bad key, neither worth retrying; 429, 5xx and network failures are transient.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Literal
+
+import httpx
+
+from regal_desktop.store.outbox import Outcome
+
+#: Longest answer kept in the history; Regal's answers are a line, an error page is not.
+MAX_ANSWER = 4000
+
+
+def classify(status: int | None, text: str) -> Outcome:
+    """What an attempt's answer means for the request.
+
+    Any 2xx counts as delivered: Regal documents only ``200 {"message":"ok"}``, but an
+    accepted request must not be sent again (events are not idempotent), and the answer is
+    kept in the history, so an unusual body stays visible without risking a duplicate.
+    401/403 hold the request (the key is wrong: retrying cannot help and sending more would
+    only pile up refusals). 408, 429, 5xx and no answer at all are retried. Every other
+    status, redirects included, is a rejection that a person must look at.
+    """
+    del text  # the status alone decides; the caller keeps the text as the answer
+    if status is None or status in (408, 429) or status >= 500:
+        return Outcome.RETRY
+    if 200 <= status < 300:
+        return Outcome.DELIVERED
+    if status in (401, 403):
+        return Outcome.HELD
+    return Outcome.REJECTED
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), or None."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            return None  # an HTTP date is always GMT; a naive one is not one
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if seconds != seconds:  # NaN
+        return None
+    return max(0.0, seconds)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff with jitter: ``base * 2**(attempt-1)`` seconds, at most ``cap``.
+
+    ``jitter="full"`` waits a random time between 0 and that bound, which spreads the
+    retries of many requests that failed together (a 5xx burst) instead of sending them
+    back in one wave.
+    """
+
+    base: float = 0.5
+    cap: float = 60.0
+    jitter: Literal["full", "none"] = "full"
+    rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1 for the first)."""
+        bound = min(self.cap, self.base * 2.0 ** max(0, attempt - 1))
+        if self.jitter == "full":
+            return self.rng.uniform(0.0, bound)
+        return bound
+
+    def after(self, attempt: int, retry_after: float | None) -> float:
+        """The wait before the next attempt: the backoff, or ``Retry-After`` if longer."""
+        delay = self.delay(attempt)
+        return delay if retry_after is None else max(delay, retry_after)
+
+
+async def post(
+    client: httpx.AsyncClient, endpoint: str, key: str | None, body: str
+) -> tuple[int | None, str, float | None]:
+    """Send ``body`` and return ``(status, answer, retry_after)``.
+
+    ``status`` is None when no HTTP answer came back; ``answer`` is then a plain
+    description of the network failure. ``key`` goes in ``Authorization`` as is (no
+    ``Bearer``); None sends no header (the sandbox without a key). Nothing here raises for
+    network failures, and no message ever contains the key.
+    """
+    headers = {"Content-Type": "application/json"}
+    if key is not None:
+        headers["Authorization"] = key
+    try:
+        response = await client.post(endpoint, content=body.encode("utf-8"), headers=headers)
+    except httpx.TimeoutException as exc:
+        return None, f"no answer from {endpoint}: timed out ({type(exc).__name__})", None
+    except httpx.TransportError as exc:
+        reason = str(exc) or type(exc).__name__
+        return None, f"network error talking to {endpoint}: {reason}", None
+    answer = response.text[:MAX_ANSWER]
+    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    return response.status_code, answer, retry_after

@@ -1,0 +1,73 @@
+"""Write attempt results to the outbox in small batches, and tell each sender when it is safe.
+
+One transaction per result would cap the rate at the disk's commit speed; one per second
+would let a crash forget a second's worth of delivered requests, which would then be sent
+again. A batch is written every ``interval`` seconds or as soon as ``batch`` results wait,
+and each worker waits for its own result to be written before taking the next request:
+so at any moment at most one request per worker has gone out without its outcome on disk,
+which bounds the duplicates a crash can cause to the number of workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from regal_desktop.store.outbox import AttemptResult, Outbox
+
+
+class Recorder:
+    """Batches ``AttemptResult``s into ``Outbox.record`` transactions (one event loop)."""
+
+    def __init__(self, outbox: Outbox, *, interval: float = 0.02, batch: int = 12) -> None:
+        self.outbox = outbox
+        self.interval = interval
+        self.batch = max(1, batch)
+        self._pending: list[tuple[AttemptResult, asyncio.Future[None]]] = []
+        self._has_work = asyncio.Event()
+        self._full = asyncio.Event()
+        self._closing = False
+
+    async def add(self, result: AttemptResult) -> None:
+        """Queue ``result`` and return once it is committed (or raise if writing failed)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((result, done))
+        self._has_work.set()
+        if len(self._pending) >= self.batch:
+            self._full.set()
+        await done
+
+    def close(self) -> None:
+        """Write what is waiting and end ``run``."""
+        self._closing = True
+        self._has_work.set()
+        self._full.set()
+
+    async def run(self) -> None:
+        """Write batches until ``close`` is called and nothing is left."""
+        while True:
+            await self._has_work.wait()
+            if not self._closing:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._full.wait(), self.interval)
+            batch, self._pending = self._pending, []
+            self._has_work.clear()
+            self._full.clear()
+            if batch:
+                self._write(batch)
+            if self._closing and not self._pending:
+                return
+
+    def _write(self, batch: list[tuple[AttemptResult, asyncio.Future[None]]]) -> None:
+        try:
+            self.outbox.record([result for result, _ in batch])
+        except Exception as exc:
+            # Each waiting worker raises it; the sender stops and says why. The rows stay
+            # 'sending' and the next run puts them back in the queue.
+            for _, done in batch:
+                if not done.done():
+                    done.set_exception(exc)
+            return
+        for _, done in batch:
+            if not done.done():
+                done.set_result(None)

@@ -1,0 +1,341 @@
+"""Drain one profile's outbox to Regal: bounded workers, the rate limit, retries, evidence.
+
+A fixed pool of ``workers`` asyncio tasks takes requests from a small in-memory queue that
+a feeder refills from the outbox in batches, so thousands of queued requests cost a few
+dozen tasks, not thousands. Every start goes through the sliding-window rate limiter;
+every outcome is written back through the outbox before the worker moves on (see
+``recorder``). Delivery is at least once: after a crash, ``Outbox.recover`` re-queues what
+was being sent, so at most one request per worker can arrive twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from regal_desktop.delivery.client import Backoff, classify, post
+from regal_desktop.delivery.endpoint import check_endpoint, is_loopback
+from regal_desktop.delivery.ratelimit import DEFAULT_RATE, RateLimiter
+from regal_desktop.delivery.recorder import Recorder
+from regal_desktop.store import open_store
+from regal_desktop.store.db import utc_now
+from regal_desktop.store.outbox import (
+    AttemptResult,
+    Claimed,
+    Outbox,
+    Outcome,
+    is_claimer_alive,
+    this_claimer,
+)
+
+log = logging.getLogger(__name__)
+
+#: Senders running in this process, by claimer name: a sender may hand its unstarted
+#: requests back only when no other sender of this process shares its claimer name.
+_running: Counter[str] = Counter()
+_running_lock = threading.Lock()
+
+
+@dataclass
+class DeliveryTarget:
+    """Where and how fast to send one profile's requests. The key never shows in repr."""
+
+    profile: str
+    endpoint: str
+    key: str | None = field(repr=False)
+    rate: float = DEFAULT_RATE
+    workers: int = 24
+    timeout: float = 10.0
+
+
+@dataclass
+class Progress:
+    """Counts for a progress bar: this run's outcomes and what is waiting."""
+
+    delivered: int
+    rejected: int
+    held: int
+    retrying: int
+    queued: int
+    in_flight: int
+
+
+@dataclass
+class Summary:
+    """How a run ended, with a sentence to show the user."""
+
+    delivered: int
+    rejected: int
+    held: int
+    remaining: int
+    auth_failed: bool
+    message: str
+
+
+class Sender:
+    """Sends the queued requests of ``target.profile`` from the database at ``db_path``."""
+
+    def __init__(
+        self,
+        db_path: Path,
+        target: DeliveryTarget,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        backoff: Backoff | None = None,
+        claimer: str | None = None,
+    ) -> None:
+        check_endpoint(target.endpoint)
+        if target.workers < 1:
+            raise ValueError(f"workers must be at least 1, got {target.workers}")
+        if target.rate < 1:
+            raise ValueError(f"rate must be at least 1 request per second, got {target.rate:g}")
+        if target.timeout <= 0:
+            raise ValueError(f"timeout must be positive, got {target.timeout:g} seconds")
+        self.db_path = db_path
+        self.target = target
+        self.transport = transport
+        self.on_progress = on_progress
+        self.backoff = backoff or Backoff()
+        self.claimer = claimer or this_claimer()
+        self._stop_requested = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        """Fresh counters and events for one run."""
+        self._outcomes: Counter[Outcome] = Counter()
+        self._retrying: set[int] = set()
+        self._in_flight = 0
+        self._refused_status: int | None = None
+        self._halt = asyncio.Event()
+        self._wake = asyncio.Event()
+
+    def request_stop(self) -> None:
+        """Stop after the requests in flight; safe to call from any thread, even before
+        ``run`` starts (the run then sends nothing)."""
+        self._stop_requested.set()
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._stop_now)
+
+    def _stop_now(self) -> None:
+        self._halt.set()
+        self._wake.set()
+
+    def run_sync(self, stop: asyncio.Event | None = None) -> Summary:
+        """``run`` in a new event loop (for threads and the command line)."""
+        return asyncio.run(self.run(stop))
+
+    async def run(self, stop: asyncio.Event | None = None) -> Summary:
+        """Send until nothing of the profile is queued or sending, ``stop`` is set, or the
+        key is refused; return what happened."""
+        self._reset()
+        self._loop = asyncio.get_running_loop()
+        if self._stop_requested.is_set():
+            self._stop_now()
+        with _running_lock:
+            _running[self.claimer] += 1
+        store = open_store(self.db_path)
+        try:
+            return await self._drain(store.outbox, stop)
+        finally:
+            with _running_lock:
+                _running[self.claimer] -= 1
+            store.close()
+            self._loop = None
+
+    async def _drain(self, outbox: Outbox, stop: asyncio.Event | None) -> Summary:
+        outbox.recover()
+        target = self.target
+        limiter = RateLimiter(target.rate)
+        recorder = Recorder(outbox, batch=max(1, target.workers // 2))
+        queue: asyncio.Queue[Claimed | None] = asyncio.Queue()
+        watchers = [asyncio.create_task(self._report(outbox))]
+        if stop is not None:
+            watchers.append(asyncio.create_task(self._watch(stop)))
+        try:
+            async with self._client() as client:
+                writer = asyncio.create_task(recorder.run())
+                workers = [
+                    asyncio.create_task(self._work(client, queue, limiter, recorder))
+                    for _ in range(target.workers)
+                ]
+                try:
+                    await self._feed(outbox, queue)
+                finally:
+                    self._stop_now()
+                    while not queue.empty():  # claimed but never started: handed back
+                        queue.get_nowait()
+                    for _ in workers:
+                        queue.put_nowait(None)
+                    failures = await asyncio.gather(*workers, return_exceptions=True)
+                    recorder.close()
+                    await writer
+                    for task in watchers:
+                        task.cancel()
+                    await asyncio.gather(*watchers, return_exceptions=True)
+        finally:
+            # Also after a failure: rows of a live process are never recovered otherwise.
+            self._hand_back(outbox)
+        for failure in failures:
+            if isinstance(failure, BaseException):
+                raise failure
+        summary = self._summary(outbox)
+        self._progress(outbox)
+        log.info("delivery for profile %s ended: %s", target.profile, summary.message)
+        return summary
+
+    def _client(self) -> httpx.AsyncClient:
+        workers = self.target.workers
+        limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
+        transport = self.transport or httpx.AsyncHTTPTransport(
+            limits=limits, http2=False, retries=0
+        )
+        return httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(self.target.timeout),
+            follow_redirects=False,
+            # Proxy settings from the environment must not capture loopback traffic.
+            trust_env=not is_loopback(self.target.endpoint),
+        )
+
+    async def _watch(self, stop: asyncio.Event) -> None:
+        await stop.wait()
+        self._stop_now()
+
+    async def _nap(self, seconds: float) -> None:
+        """Sleep up to ``seconds``, waking early when a worker or a stop needs the feeder."""
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), max(0.001, seconds))
+
+    async def _feed(self, outbox: Outbox, queue: asyncio.Queue[Claimed | None]) -> None:
+        """Keep about ``workers`` requests ready, until the profile has nothing pending."""
+        profile, workers = self.target.profile, self.target.workers
+        while not self._halt.is_set():
+            if queue.qsize() < workers:
+                claimed = outbox.claim(profile, 2 * workers - queue.qsize(), self.claimer)
+                for item in claimed:
+                    queue.put_nowait(item)
+                if claimed:
+                    continue
+                if queue.empty() and self._in_flight == 0:
+                    counts = outbox.counts(profile)
+                    if counts["queued"] + counts["sending"] == 0:
+                        return
+                    outbox.recover()  # a sender that died during this run
+                due = outbox.next_due(profile)
+                wait = 0.5 if due is None else min(0.5, due - time.time())
+                await self._nap(wait)
+            else:
+                await self._nap(0.5)
+
+    async def _work(
+        self,
+        client: httpx.AsyncClient,
+        queue: asyncio.Queue[Claimed | None],
+        limiter: RateLimiter,
+        recorder: Recorder,
+    ) -> None:
+        try:
+            while (item := await queue.get()) is not None:
+                self._wake.set()  # room in the queue: the feeder may claim more
+                if self._halt.is_set():
+                    continue
+                await limiter.acquire()
+                if self._halt.is_set():
+                    continue  # not sent: handed back to the queue at the end
+                self._in_flight += 1
+                try:
+                    await self._attempt(client, item, recorder)
+                finally:
+                    limiter.release()
+                    self._in_flight -= 1
+                    if self._in_flight == 0:
+                        self._wake.set()  # the feeder may be waiting to see the end
+        except BaseException:
+            self._stop_now()
+            raise
+
+    async def _attempt(self, client: httpx.AsyncClient, item: Claimed, recorder: Recorder) -> None:
+        started = utc_now()
+        status, answer, retry_after = await post(
+            client, self.target.endpoint, self.target.key, item.body
+        )
+        outcome = classify(status, answer)
+        next_at = 0.0
+        if outcome is Outcome.RETRY:
+            next_at = time.time() + self.backoff.after(item.attempts, retry_after)
+        await recorder.add(
+            AttemptResult(item.id, started, utc_now(), status, answer, outcome, next_at)
+        )
+        self._outcomes[outcome] += 1
+        if outcome is Outcome.RETRY:
+            self._retrying.add(item.id)
+        else:
+            self._retrying.discard(item.id)
+        if outcome is Outcome.HELD and self._refused_status is None:
+            self._refused_status = status
+            self._stop_now()
+
+    def _hand_back(self, outbox: Outbox) -> None:
+        """Put requests claimed by this run but never sent back in the queue."""
+        with _running_lock:
+            shared = _running[self.claimer] > 1
+        if shared:
+            return  # another sender of this process may be sending them; recover() later
+        outbox.recover(lambda claimer: claimer != self.claimer and is_claimer_alive(claimer))
+
+    async def _report(self, outbox: Outbox) -> None:
+        if self.on_progress is None:
+            return
+        while True:
+            self._progress(outbox)
+            await asyncio.sleep(0.1)
+
+    def _progress(self, outbox: Outbox) -> None:
+        if self.on_progress is None:
+            return
+        counts = outbox.counts(self.target.profile)
+        self.on_progress(
+            Progress(
+                delivered=self._outcomes[Outcome.DELIVERED],
+                rejected=self._outcomes[Outcome.REJECTED],
+                held=self._outcomes[Outcome.HELD],
+                retrying=len(self._retrying),
+                queued=counts["queued"],
+                in_flight=self._in_flight,
+            )
+        )
+
+    def _summary(self, outbox: Outbox) -> Summary:
+        profile = self.target.profile
+        counts = outbox.counts(profile)
+        remaining = counts["queued"] + counts["sending"]
+        delivered = self._outcomes[Outcome.DELIVERED]
+        rejected = self._outcomes[Outcome.REJECTED]
+        held = self._outcomes[Outcome.HELD]
+        if self._refused_status is not None:
+            message = (
+                f"Regal refused the API key for profile {profile} "
+                f"(HTTP {self._refused_status}); nothing more was sent"
+            )
+        else:
+            message = f"Delivered {delivered} request{'s' * (delivered != 1)} for profile {profile}"
+            if rejected:
+                message += f"; {rejected} rejected by Regal (see the outbox to fix and resend)"
+            if remaining:
+                message += f"; stopped with {remaining} still in the outbox"
+        return Summary(
+            delivered, rejected, held, remaining, self._refused_status is not None, message
+        )

@@ -1,0 +1,1 @@
+"""Services shared by the window and the command line: accounts, files, sending."""

@@ -1,0 +1,104 @@
+"""Queue checked payloads in the outbox and deliver them: shared by the window and the CLI.
+
+A payload is committed to the outbox before any byte goes on the wire; delivery then runs
+the outbox for one profile. For the built-in sandbox profile the loopback receiver is
+started for the duration of the delivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from regal_desktop.delivery.sender import DeliveryTarget, Progress, Sender, Summary
+from regal_desktop.domain.check import Checked
+from regal_desktop.domain.profile import display_key
+from regal_desktop.sandbox.server import Sandbox
+from regal_desktop.services.accounts import Destination
+from regal_desktop.store import Store
+from regal_desktop.store.outbox import NewRequest
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A checked payload ready to queue, with where it came from."""
+
+    origin: str
+    checked: Checked
+
+
+class NotSendableError(ValueError):
+    """Some payloads have errors: nothing was queued."""
+
+
+def queue(
+    store: Store,
+    prepared: Sequence[Prepared],
+    destination: Destination,
+    operator: str,
+) -> list[int]:
+    """Put every payload in the outbox in one transaction, or none if any has errors."""
+    blocked = [p.origin for p in prepared if not p.checked.sendable]
+    if blocked:
+        raise NotSendableError(f"{len(blocked)} payload(s) have errors; nothing was queued")
+    endpoint = destination.profile.endpoint
+    items = [
+        NewRequest(
+            profile=destination.profile.name,
+            endpoint=endpoint,
+            operator=operator,
+            body=p.checked.text,
+            contact=display_key(p.checked.body),
+            origin=p.origin,
+        )
+        for p in prepared
+    ]
+    return store.outbox.enqueue(items)
+
+
+@contextlib.contextmanager
+def _endpoint_for(destination: Destination) -> Iterator[str]:
+    """The URL to send to; starts the built-in sandbox receiver while it is needed."""
+    if not destination.profile.is_sandbox:
+        yield destination.profile.endpoint
+        return
+    with Sandbox().start() as sandbox:
+        yield sandbox.url
+
+
+def deliver(
+    db_path: Path,
+    destination: Destination,
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> Summary:
+    """Deliver the profile's outbox until it is empty (or ``stop()`` turns true)."""
+    with _endpoint_for(destination) as url:
+        target = DeliveryTarget(
+            profile=destination.profile.name,
+            endpoint=url,
+            key=destination.key,
+            rate=destination.profile.rate,
+        )
+        return asyncio.run(_run(Sender(db_path, target, on_progress=on_progress), stop))
+
+
+async def _run(sender: Sender, stop: Callable[[], bool] | None) -> Summary:
+    if stop is None:
+        return await sender.run()
+    event = asyncio.Event()
+
+    async def watch() -> None:
+        while not stop():
+            await asyncio.sleep(0.1)
+        event.set()
+
+    watcher = asyncio.create_task(watch())
+    try:
+        return await sender.run(stop=event)
+    finally:
+        watcher.cancel()

@@ -1,0 +1,13 @@
+"""Fixtures for delivery tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A fresh database file for one test."""
+    return tmp_path / "outbox.sqlite3"
