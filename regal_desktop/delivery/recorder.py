@@ -6,21 +6,30 @@ again. A batch is written every ``interval`` seconds or as soon as ``batch`` res
 and each worker waits for its own result to be written before taking the next request:
 so at any moment at most one request per worker has gone out without its outcome on disk,
 which bounds the duplicates a crash can cause to the number of workers.
+
+The writes run on a thread of their own with its own connection: recording a delivered
+request also merges it into the directory, and doing that on the event loop would stall
+every worker for the length of each batch.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-from regal_desktop.store.outbox import AttemptResult, Outbox
+from regal_desktop.store import Store, open_store
+from regal_desktop.store.outbox import AttemptResult
 
 
 class Recorder:
     """Batches ``AttemptResult``s into ``Outbox.record`` transactions (one event loop)."""
 
-    def __init__(self, outbox: Outbox, *, interval: float = 0.02, batch: int = 12) -> None:
-        self.outbox = outbox
+    def __init__(self, db_path: Path, *, interval: float = 0.02, batch: int = 12) -> None:
+        self.db_path = db_path
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="regal-recorder")
+        self._store: Store | None = None  # opened on, and only used by, the writer thread
         self.interval = interval
         self.batch = max(1, batch)
         self._pending: list[tuple[AttemptResult, asyncio.Future[None]]] = []
@@ -54,13 +63,26 @@ class Recorder:
             self._has_work.clear()
             self._full.clear()
             if batch:
-                self._write(batch)
+                await self._write(batch)
             if self._closing and not self._pending:
+                await asyncio.get_running_loop().run_in_executor(self._thread, self._close_store)
+                self._thread.shutdown(wait=True)
                 return
 
-    def _write(self, batch: list[tuple[AttemptResult, asyncio.Future[None]]]) -> None:
+    def _record(self, results: list[AttemptResult]) -> None:
+        if self._store is None:
+            self._store = open_store(self.db_path)
+        self._store.outbox.record(results)
+
+    def _close_store(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    async def _write(self, batch: list[tuple[AttemptResult, asyncio.Future[None]]]) -> None:
+        loop = asyncio.get_running_loop()
         try:
-            self.outbox.record([result for result, _ in batch])
+            await loop.run_in_executor(self._thread, self._record, [r for r, _ in batch])
         except Exception as exc:
             # Each waiting worker raises it; the sender stops and says why. The rows stay
             # 'sending' and the next run puts them back in the queue.

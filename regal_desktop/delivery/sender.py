@@ -158,7 +158,7 @@ class Sender:
         outbox.recover()
         target = self.target
         limiter = RateLimiter(target.rate)
-        recorder = Recorder(outbox, batch=max(1, target.workers // 2))
+        recorder = Recorder(self.db_path, batch=max(1, target.workers // 2))
         queue: asyncio.Queue[Claimed | None] = asyncio.Queue()
         watchers = [asyncio.create_task(self._report(outbox))]
         if stop is not None:
@@ -257,9 +257,8 @@ class Sender:
                     continue  # not sent: handed back to the queue at the end
                 self._in_flight += 1
                 try:
-                    await self._attempt(client, item, recorder)
+                    await self._attempt(client, item, recorder, limiter)
                 finally:
-                    limiter.release()
                     self._in_flight -= 1
                     if self._in_flight == 0:
                         self._wake.set()  # the feeder may be waiting to see the end
@@ -267,11 +266,18 @@ class Sender:
             self._stop_now()
             raise
 
-    async def _attempt(self, client: httpx.AsyncClient, item: Claimed, recorder: Recorder) -> None:
+    async def _attempt(
+        self, client: httpx.AsyncClient, item: Claimed, recorder: Recorder, limiter: RateLimiter
+    ) -> None:
         started = utc_now()
-        status, answer, retry_after = await post(
-            client, self.target.endpoint, self.target.key, item.body
-        )
+        try:
+            status, answer, retry_after = await post(
+                client, self.target.endpoint, self.target.key, item.body
+            )
+        finally:
+            # The answer is in: this request can no longer reach the server. Released
+            # before the (batched) write so the wait for the disk does not eat the rate.
+            limiter.release()
         outcome = classify(status, answer)
         next_at = 0.0
         if outcome is Outcome.RETRY:
