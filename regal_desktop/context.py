@@ -13,7 +13,13 @@ from pathlib import Path
 
 from regal_desktop.delivery.keys import KeyStore
 from regal_desktop.paths import AppPaths, app_paths
-from regal_desktop.services.accounts import Accounts, Destination, destination
+from regal_desktop.services.accounts import (
+    AccountProfile,
+    Accounts,
+    Destination,
+    destination,
+    effective_profile,
+)
 from regal_desktop.store import Store, open_store
 from regal_desktop.store.operator import operator_name
 
@@ -54,6 +60,10 @@ class AppContext:
     def destination(self, profile: str | None = None, rate: float | None = None) -> Destination:
         """Where a send goes now, with ``REGAL_ENDPOINT``/``REGAL_API_KEY`` applied."""
         return destination(self.accounts, self.keys, self.environ, profile, rate)
+
+    def profile(self, name: str | None = None) -> AccountProfile:
+        """Where a send would go (``REGAL_ENDPOINT`` applied), without reading the key."""
+        return effective_profile(self.accounts, self.environ, name)
 
     def close(self) -> None:
         """Close the store."""

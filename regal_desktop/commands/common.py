@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from regal_desktop.context import AppContext, open_context
-from regal_desktop.delivery.sender import Progress
+from regal_desktop.delivery.report import Progress
 from regal_desktop.domain.check import Checked, check
 from regal_desktop.domain.profile import identity_keys
 from regal_desktop.services.payload_files import LoadedPayload, PayloadFileError, read_payloads

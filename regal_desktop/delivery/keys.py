@@ -8,11 +8,10 @@ session.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
-
-import keyring
-import keyring.backend
-import keyring.errors
+from types import ModuleType
+from typing import Any
 
 SERVICE = "regal-desktop"
 ENV_KEY = "REGAL_API_KEY"
@@ -37,7 +36,15 @@ def mask(key: str) -> str:
     return "••••" + key[-4:]
 
 
-def _is_fail_backend(backend: keyring.backend.KeyringBackend) -> bool:
+def _keyring() -> ModuleType:
+    """``keyring``, imported on first use: finding its backends takes a noticeable part of
+    a second, which the window should not spend before it first paints."""
+    module = importlib.import_module("keyring")
+    importlib.import_module("keyring.errors")
+    return module
+
+
+def _is_fail_backend(backend: Any) -> bool:
     module = type(backend).__module__
     return module.startswith("keyring.backends.fail") or module.startswith("keyring.backends.null")
 
@@ -50,6 +57,7 @@ class KeyStore:
 
     def available(self) -> bool:
         """True when a working keychain backend is active."""
+        keyring = _keyring()
         try:
             return not _is_fail_backend(keyring.get_keyring())
         except keyring.errors.NoKeyringError:
@@ -57,7 +65,7 @@ class KeyStore:
 
     def backend_name(self) -> str:
         """The keychain's name as people know it, e.g. ``Secret Service``."""
-        backend = keyring.get_keyring()
+        backend = _keyring().get_keyring()
         if _is_fail_backend(backend):
             return "none (no keychain found)"
         name = getattr(backend, "name", type(backend).__name__)
@@ -66,10 +74,12 @@ class KeyStore:
 
     def get(self, profile: str) -> str | None:
         """The key stored for ``profile``, or None (also when there is no keychain)."""
+        keyring = _keyring()
         try:
-            return keyring.get_password(self.service, profile)
+            password: str | None = keyring.get_password(self.service, profile)
         except keyring.errors.KeyringError:
             return None
+        return password
 
     def set(self, profile: str, key: str) -> None:
         """Store ``key`` for ``profile``; raise ``KeychainUnavailable`` if it cannot."""
@@ -78,6 +88,7 @@ class KeyStore:
                 f"no keychain is available on this computer, so the API key for profile "
                 f"{profile!r} cannot be saved; it will be asked for each session"
             )
+        keyring = _keyring()
         try:
             keyring.set_password(self.service, profile, key)
         except keyring.errors.KeyringError as exc:
@@ -91,6 +102,7 @@ class KeyStore:
         """Forget the key of ``profile``; nothing happens if none is stored."""
         if not self.available():
             return
+        keyring = _keyring()
         try:
             keyring.delete_password(self.service, profile)
         except keyring.errors.PasswordDeleteError:

@@ -26,6 +26,7 @@ from regal_desktop.delivery.client import Backoff, classify, post
 from regal_desktop.delivery.endpoint import check_endpoint, is_loopback
 from regal_desktop.delivery.ratelimit import DEFAULT_RATE, RateLimiter
 from regal_desktop.delivery.recorder import Recorder
+from regal_desktop.delivery.report import Progress, Summary
 from regal_desktop.store import open_store
 from regal_desktop.store.db import utc_now
 from regal_desktop.store.outbox import (
@@ -55,30 +56,6 @@ class DeliveryTarget:
     rate: float = DEFAULT_RATE
     workers: int = 24
     timeout: float = 10.0
-
-
-@dataclass
-class Progress:
-    """Counts for a progress bar: this run's outcomes and what is waiting."""
-
-    delivered: int
-    rejected: int
-    held: int
-    retrying: int
-    queued: int
-    in_flight: int
-
-
-@dataclass
-class Summary:
-    """How a run ended, with a sentence to show the user."""
-
-    delivered: int
-    rejected: int
-    held: int
-    remaining: int
-    auth_failed: bool
-    message: str
 
 
 class Sender:

@@ -129,6 +129,31 @@ class Destination:
         )
 
 
+def effective_profile(
+    accounts: Accounts,
+    environ: Mapping[str, str],
+    name: str | None = None,
+    rate: float | None = None,
+) -> AccountProfile:
+    """The profile to send to, with ``REGAL_ENDPOINT`` and a rate override applied.
+
+    Reads no key, so the window can show where sends go without opening the keychain.
+    """
+    profile = accounts.get(name or accounts.default_name())
+    override = environ.get("REGAL_ENDPOINT")
+    changes: dict[str, object] = {}
+    if override:
+        changes["endpoint"] = check_endpoint(override)
+    if rate is not None:
+        changes["rate"] = rate
+    if not changes:
+        return profile
+    try:
+        return AccountProfile.model_validate({**profile.model_dump(), **changes})
+    except ValidationError as exc:
+        raise AccountError(exc.errors()[0]["msg"]) from exc
+
+
 def destination(
     accounts: Accounts,
     keys: KeyStore,
@@ -137,17 +162,11 @@ def destination(
     rate: float | None = None,
 ) -> Destination:
     """Resolve the profile to send to, applying ``REGAL_ENDPOINT``/``REGAL_API_KEY``."""
-    profile = accounts.get(name or accounts.default_name())
-    override = environ.get("REGAL_ENDPOINT")
-    changes: dict[str, object] = {}
-    if override:
-        changes["endpoint"] = check_endpoint(override)
-    if rate is not None:
-        changes["rate"] = rate
-    if changes:
-        try:
-            profile = AccountProfile.model_validate({**profile.model_dump(), **changes})
-        except ValidationError as exc:
-            raise AccountError(exc.errors()[0]["msg"]) from exc
-    key = resolve_key(profile.name, environ, keys)
-    return Destination(profile=profile, key=key, from_environment=bool(override))
+    profile = effective_profile(accounts, environ, name, rate)
+    if profile.is_sandbox:
+        key = environ.get("REGAL_API_KEY") or None  # the built-in sandbox needs no key
+    else:
+        key = resolve_key(profile.name, environ, keys)
+    return Destination(
+        profile=profile, key=key, from_environment=bool(environ.get("REGAL_ENDPOINT"))
+    )

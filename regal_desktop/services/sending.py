@@ -7,19 +7,21 @@ started for the duration of the delivery.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from regal_desktop.delivery.sender import DeliveryTarget, Progress, Sender, Summary
+from regal_desktop.delivery.report import Progress, Summary
 from regal_desktop.domain.check import Checked
 from regal_desktop.domain.profile import display_key
-from regal_desktop.sandbox.server import Sandbox
 from regal_desktop.services.accounts import Destination
 from regal_desktop.store import Store
 from regal_desktop.store.outbox import NewRequest
+
+if TYPE_CHECKING:
+    from regal_desktop.delivery.sender import Sender
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def _endpoint_for(destination: Destination) -> Iterator[str]:
     if not destination.profile.is_sandbox:
         yield destination.profile.endpoint
         return
+    from regal_desktop.sandbox.server import Sandbox
+
     with Sandbox().start() as sandbox:
         yield sandbox.url
 
@@ -77,6 +81,11 @@ def deliver(
     stop: Callable[[], bool] | None = None,
 ) -> Summary:
     """Deliver the profile's outbox until it is empty (or ``stop()`` turns true)."""
+    # The HTTP client is loaded on the first send, not when the window starts.
+    import asyncio
+
+    from regal_desktop.delivery.sender import DeliveryTarget, Sender
+
     with _endpoint_for(destination) as url:
         target = DeliveryTarget(
             profile=destination.profile.name,
@@ -88,6 +97,8 @@ def deliver(
 
 
 async def _run(sender: Sender, stop: Callable[[], bool] | None) -> Summary:
+    import asyncio
+
     if stop is None:
         return await sender.run()
     event = asyncio.Event()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from regal_desktop.delivery.endpoint import EndpointError
-from regal_desktop.delivery.sender import Progress
+from regal_desktop.delivery.report import Progress
 from regal_desktop.services.accounts import AccountError
 from regal_desktop.ui.confirm import SendPrompts, session_only
 from regal_desktop.ui.main_window import MainWindow
@@ -47,7 +47,7 @@ _PROGRESS_REFRESH_MS = 250
 def badge(controller: SendController, name: str) -> tuple[str, str, str]:
     """Text, colour and tooltip of the badge for profile ``name``."""
     try:
-        profile = controller.app.destination(name).profile
+        profile = controller.app.profile(name)
     except (AccountError, EndpointError) as exc:
         return f"⚠ {name}", _AMBER, str(exc)
     if profile.is_sandbox:

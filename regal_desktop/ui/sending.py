@@ -21,7 +21,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer, S
 
 from regal_desktop.delivery.endpoint import EndpointError
 from regal_desktop.delivery.keys import KeychainUnavailable
-from regal_desktop.delivery.sender import Progress, Summary
+from regal_desktop.delivery.report import Progress, Summary
 from regal_desktop.domain.consent import format_point
 from regal_desktop.services.accounts import AccountError, Destination
 from regal_desktop.services.sending import Prepared, deliver, queue

@@ -18,7 +18,8 @@ from delivery_helpers import PROFILE, fill_outbox, make_body, states
 
 from regal_desktop.delivery.client import Backoff
 from regal_desktop.delivery.endpoint import EndpointError
-from regal_desktop.delivery.sender import DeliveryTarget, Progress, Sender
+from regal_desktop.delivery.report import Progress
+from regal_desktop.delivery.sender import DeliveryTarget, Sender
 from regal_desktop.sandbox import Faults, Sandbox
 
 FAST = Backoff(base=0.02, cap=0.1)

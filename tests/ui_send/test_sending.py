@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from regal_desktop.context import open_context
 from regal_desktop.delivery.keys import KeyStore
-from regal_desktop.delivery.sender import Summary
+from regal_desktop.delivery.report import Summary
 from regal_desktop.sandbox.server import Faults, Sandbox
 from regal_desktop.services.accounts import AccountProfile
 from regal_desktop.ui.main_window import MainWindow
