@@ -10,7 +10,13 @@ import time
 
 from benchmarks.common import Result
 
-MODULES = ("bench_window", "bench_validation", "bench_outbox", "bench_delivery")
+MODULES = (
+    "bench_window",
+    "bench_validation",
+    "bench_outbox",
+    "bench_delivery",
+    "bench_import",
+)
 
 
 def _table(results: list[Result]) -> str:

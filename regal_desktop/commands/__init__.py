@@ -5,10 +5,19 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from regal_desktop.commands import contacts, outbox, profile, sandbox, send, validate
+from regal_desktop.commands import (
+    contacts,
+    history,
+    import_csv,
+    outbox,
+    profile,
+    sandbox,
+    send,
+    validate,
+)
 
 
 def add_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Register every sub-command on ``subparsers``."""
-    for module in (validate, send, outbox, contacts, profile, sandbox):
+    for module in (validate, send, outbox, contacts, history, import_csv, profile, sandbox):
         module.add_parser(subparsers)

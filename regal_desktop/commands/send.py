@@ -113,7 +113,7 @@ def deliver_and_report(
         "; ".join(f"{n} {state}" for state, n in counts.items()) or "nothing to send",
         file=sys.stderr,
     )
-    if summary.auth_failed or summary.message:
+    if summary.auth_failed:
         print(f"regal-desktop: {summary.message}", file=sys.stderr)
     if any(s in ("rejected", "held") for s in states) or summary.auth_failed:
         return PROBLEM

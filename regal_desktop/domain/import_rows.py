@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from regal_desktop.domain.findings import Finding, quote, warning
@@ -71,6 +72,17 @@ _AUDIT = {
 _PHONE_FIELDS = ("phoneLabel", "phoneIsPrimary", "voiceOptIn", "smsOptIn")
 _EMAIL_FIELDS = ("emailLabel", "emailIsPrimary", "emailOptIn")
 _CHANNELS = {"voiceOptIn": "phone", "smsOptIn": "phone", "emailOptIn": "email"}
+_CONSENT_HELP = (
+    "a consent value; write subscribed or unsubscribed (or yes/no, true/false, 1/0), or "
+    "leave it empty for No status"
+)
+_BOOLEAN_HELP = "true or false; write true/false, yes/no or 1/0, or leave it empty"
+#: The fields whose cells are words, with the words and what a message calls them.
+_WORDS = {
+    **{name: (_CONSENT_WORDS, _CONSENT_HELP) for name in _CHANNELS},
+    "phoneIsPrimary": (_BOOLEAN_WORDS, _BOOLEAN_HELP),
+    "emailIsPrimary": (_BOOLEAN_WORDS, _BOOLEAN_HELP),
+}
 
 
 class MappingError(ValueError):
@@ -140,6 +152,11 @@ class ColumnMapping:
                 raise MappingError(
                     f"{where}: {name} cannot have a default; every row would name the same contact"
                 )
+            # A bad word here would reject every row; say it once, about the default.
+            words, what = _WORDS.get(name, (None, ""))
+            value = self.defaults[name].strip()
+            if words is not None and value and value.lower() not in words:
+                raise MappingError(f"{where}: {quote(value)} is not {what}")
 
     def updated(self, other: ColumnMapping) -> ColumnMapping:
         """This mapping with ``other``'s columns and defaults taking precedence."""
@@ -172,6 +189,11 @@ class Columns:
     defaults: Mapping[str, str]
     #: What the user should know about the header: unused mappings, ignored columns.
     notices: tuple[str, ...] = ()
+
+    @cached_property
+    def places(self) -> tuple[str, ...]:
+        """How messages name each column: ``column "SMS"`` (computed once, not per cell)."""
+        return tuple(f"column {_column_name(h, i)}" for i, h in enumerate(self.header))
 
 
 def _column_name(header: str, index: int) -> str:
@@ -258,13 +280,6 @@ def _word(value: _Value, words: dict[str, bool], what: str, problems: list[str])
     return meaning
 
 
-_CONSENT_HELP = (
-    "a consent value; write subscribed or unsubscribed (or yes/no, true/false, 1/0), or "
-    "leave it empty for No status"
-)
-_BOOLEAN_HELP = "true or false; write true/false, yes/no or 1/0, or leave it empty"
-
-
 def row_payload(cells: Sequence[str], columns: Columns) -> RowPayload:
     """The payload of one row: ``{"userId"?, "traits": {...}}`` with one phone and/or e-mail."""
     problems: list[str] = []
@@ -281,12 +296,13 @@ def row_payload(cells: Sequence[str], columns: Columns) -> RowPayload:
         if target.startswith(TRAIT):
             custom[target[len(TRAIT) :]] = text
         else:
-            where = f"column {_column_name(columns.header[index], index)}"
-            values[target] = _Value(text, where, True)
+            values[target] = _Value(text, columns.places[index], True)
     for name, text in columns.defaults.items():
+        if not text.strip():
+            continue
         if name.startswith(TRAIT):
-            custom.setdefault(name[len(TRAIT) :], text)
-        elif name not in values and text.strip():
+            custom.setdefault(name[len(TRAIT) :], text.strip())
+        elif name not in values:
             values[name] = _Value(text.strip(), f"default {name}", False)
 
     audit = {key: values[name].text for name, key in _AUDIT.items() if name in values}

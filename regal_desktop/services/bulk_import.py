@@ -1,0 +1,403 @@
+"""Bulk import: read a CSV file, turn every row into a checked payload, and report.
+
+``plan_file`` reads the whole file and returns an ``ImportPlan``: the good rows (ready to
+queue or write as JSON lines), the rejected rows with their line and reason, and the
+counts. Nothing is sent here; the window and the command line decide what to do with
+the plan. Every row is checked by the same ``check`` as a single payload.
+
+Line numbers are physical lines of the file, where the row starts (a quoted cell may hold
+line breaks), so a person can find the row in a text editor.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, overload
+
+from regal_desktop.domain.check import Checked, check
+from regal_desktop.domain.findings import Finding
+from regal_desktop.domain.import_rows import (
+    REJECTED_COLUMNS,
+    ColumnMapping,
+    Columns,
+    MappingError,
+    is_empty,
+    read_header,
+    row_payload,
+)
+from regal_desktop.services.evidence import atomic_output
+from regal_desktop.services.sending import Prepared
+from regal_desktop.store.settings import Settings
+
+if TYPE_CHECKING:
+    from _csv import Reader  # the type of csv.reader(...); named only in the stubs
+
+#: The settings key holding saved mappings: ``{name: {"columns": {}, "defaults": {}}}``.
+MAPPINGS_SETTING = "import_mappings"
+#: How often (in rows) ``on_progress`` is called.
+_PROGRESS_EVERY = 500
+
+
+class ImportFileError(Exception):
+    """The file cannot be imported at all; ``str()`` names the file and the reason."""
+
+
+class HeaderError(ImportFileError):
+    """The header names columns that are not fields and not mapped (or names one twice)."""
+
+
+@dataclass(frozen=True)
+class GoodRow:
+    """A row that can be sent: its line and its body as compact JSON, with its warnings.
+
+    The body is kept as text, not as objects: a plan of 100,000 rows stays small.
+    """
+
+    line: int
+    compact: str
+    warnings: tuple[Finding, ...]
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The body to send, as parsed JSON."""
+        parsed: dict[str, Any] = json.loads(self.compact)
+        return parsed
+
+    @property
+    def checked(self) -> Checked:
+        """The row as the checker saw it (its ``text`` is exactly the text to send)."""
+        return Checked(self.body, self.warnings)
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A row that cannot be sent: where it starts, its cells as read, and why."""
+
+    line: int
+    cells: tuple[str, ...]
+    reason: str
+
+
+@dataclass
+class ImportPlan:
+    """What a CSV file holds, row by row, before anything is sent."""
+
+    source: str
+    header: tuple[str, ...]
+    delimiter: str
+    bom: bool
+    #: What the user should know about the columns (ignored ones, unused mappings).
+    notices: tuple[str, ...]
+    good: list[GoodRow] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
+    #: Rows read after the header, empty ones included.
+    rows: int = 0
+    #: Rows without any text, not sent and not rejected.
+    skipped: int = 0
+
+    @property
+    def warnings(self) -> int:
+        """How many good rows carry at least one warning."""
+        return sum(1 for row in self.good if row.warnings)
+
+    def prepared(self) -> Sequence[Prepared]:
+        """The good rows, ready for ``services.sending.queue`` (origin ``FILE:LINE``).
+
+        Each is parsed when it is read, not all at once: a parsed body is several times
+        the size of its text, and ``queue`` only needs one at a time.
+        """
+        return _PreparedRows(self.source, self.good)
+
+    def summary(self) -> str:
+        """One line of counts, e.g. ``10 rows: 7 good (2 with warnings), 2 rejected, ...``."""
+        rows = f"{self.rows} row" + ("" if self.rows == 1 else "s")
+        return (
+            f"{rows}: {len(self.good)} good ({self.warnings} with warnings), "
+            f"{len(self.rejected)} rejected, {self.skipped} empty (skipped)"
+        )
+
+
+class _PreparedRows(Sequence[Prepared]):
+    """The good rows of a plan as ``Prepared`` payloads, built as they are read."""
+
+    def __init__(self, source: str, rows: list[GoodRow]) -> None:
+        self._source = source
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Prepared: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Prepared]: ...
+    def __getitem__(self, index: int | slice) -> Prepared | Sequence[Prepared]:
+        if isinstance(index, slice):
+            return _PreparedRows(self._source, self._rows[index])
+        row = self._rows[index]
+        return Prepared(f"{self._source}:{row.line}", row.checked)
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes, once they are known to be UTF-8 text that is not blank."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportFileError(f"{path}: is a folder, not a CSV file") from None
+    except OSError as exc:
+        raise ImportFileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportFileError(f"{path}: is UTF-16 text; save it as CSV UTF-8")
+    try:
+        # Decoded once to find a bad byte's line; rows are read from the bytes later,
+        # a chunk at a time, so the whole text never sits in memory as one big string.
+        blank = not data.decode("utf-8-sig").strip()
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFileError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file "
+            "as CSV UTF-8"
+        ) from None
+    if blank:
+        raise ImportFileError(f"{path}: is empty; it needs a header line naming the columns")
+    return data
+
+
+def _text(data: bytes) -> io.TextIOWrapper:
+    """The file's text as the csv module wants it: no BOM, line endings left alone."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+
+
+def _delimiter(first_line: str) -> str:
+    """Comma or semicolon: whichever splits the header line into more columns."""
+    try:
+        commas = next(csv.reader([first_line], delimiter=","), [])
+        semicolons = next(csv.reader([first_line], delimiter=";"), [])
+    except csv.Error:
+        return ","  # the header's own problem is reported when it is read as a row
+    return ";" if len(semicolons) > len(commas) else ","
+
+
+def _csv_problem(exc: csv.Error, first: int, last: int) -> str:
+    """A csv module error in words, for the row starting on line ``first``."""
+    message = str(exc)
+    if "unexpected end of data" in message:
+        return (
+            f'a quoted cell starting on line {first} is never closed (a " is missing); '
+            f"lines {first}-{last} were read as one row"
+        )
+    if "expected after" in message:
+        return 'a quote (") inside a quoted cell must be written twice ("")'
+    if "NUL" in message:
+        return "the row contains a NUL byte; is this a text CSV file?"
+    if "field larger than field limit" in message:
+        return (
+            f"a cell is longer than {csv.field_size_limit():,} characters; probably a "
+            'quote (") that is never closed'
+        )
+    return f"the row cannot be read as CSV: {message}"
+
+
+class _Lines:
+    """The physical lines of the file, split the way the csv reader counts them."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._lines: list[str] | None = None
+
+    def between(self, first: int, last: int) -> str:
+        """Lines ``first`` to ``last`` (1-based, inclusive) without their final newline."""
+        if self._lines is None:
+            self._lines = _text(self._data).readlines()
+        return "".join(self._lines[first - 1 : last]).rstrip("\r\n")
+
+
+def _open(path: Path, data: bytes) -> tuple[str, Reader, list[str]]:
+    """The delimiter, a csv reader past the header, and the header's column names."""
+    first_line = _text(data).readline().rstrip("\r\n")
+    if not first_line.strip():
+        raise ImportFileError(f"{path}:1: no header: the first line must name the columns")
+    delimiter = _delimiter(first_line)
+    reader = csv.reader(_text(data), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        problem = _csv_problem(exc, 1, 1)
+        raise ImportFileError(f"{path}:1: the header cannot be read: {problem}") from None
+    return delimiter, reader, header
+
+
+def peek_header(path: Path) -> tuple[str, ...]:
+    """The column names of the CSV file at ``path``, for choosing a mapping before planning.
+
+    Raises ``ImportFileError`` like ``plan_file``. ``domain.import_rows.nearest_field``
+    suggests a field for each name.
+    """
+    return tuple(_open(path, _read(path))[2])
+
+
+def plan_file(
+    path: Path,
+    mapping: ColumnMapping | None = None,
+    *,
+    checker: Callable[[dict[str, Any]], Checked] = check,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ImportPlan:
+    """Read and check every row of the CSV file at ``path``.
+
+    ``checker`` checks one payload (``check`` with the desk's region, or one that also
+    knows the directory). ``on_progress(line, lines)`` is called every few hundred rows
+    with the physical line reached and the file's line count; to stop early (a Cancel
+    button), raise from it: the exception propagates and no plan is returned. Raises
+    ``ImportFileError`` when the file cannot be read, is empty, or its header cannot be
+    used (``HeaderError``: a column is neither a field nor mapped).
+    """
+    data = _read(path)
+    delimiter, reader, header = _open(path, data)
+    try:
+        columns = read_header(header, mapping or ColumnMapping())
+    except MappingError as exc:
+        raise HeaderError("\n".join(f"{path}: {p}" for p in exc.problems)) from None
+    bom = data.startswith(codecs.BOM_UTF8)
+    plan = ImportPlan(str(path), tuple(header), delimiter, bom, columns.notices)
+    total = data.count(b"\n") + (not data.endswith(b"\n"))
+    lines = _Lines(data)
+    while True:
+        first = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            plan.rows += 1
+            raw = lines.between(first, reader.line_num)
+            plan.rejected.append(
+                RejectedRow(first, (raw,), _csv_problem(exc, first, reader.line_num))
+            )
+            continue
+        plan.rows += 1
+        _plan_row(plan, columns, first, cells, checker)
+        if on_progress is not None and plan.rows % _PROGRESS_EVERY == 0:
+            on_progress(reader.line_num, total)
+    if on_progress is not None:
+        on_progress(total, total)
+    return plan
+
+
+def _plan_row(
+    plan: ImportPlan,
+    columns: Columns,
+    line: int,
+    cells: list[str],
+    checker: Callable[[dict[str, Any]], Checked],
+) -> None:
+    """Add one row to the plan as skipped, rejected or good."""
+    if is_empty(cells):
+        plan.skipped += 1
+        return
+    row = row_payload(cells, columns)
+    # Checked even when a cell was unreadable, so the reason lists every problem at once.
+    checked = checker(row.raw)
+    if row.problems or not checked.sendable:
+        reasons = [*row.problems, *(f"{f.path}: {f.message}" for f in checked.errors)]
+        plan.rejected.append(RejectedRow(line, tuple(cells), "; ".join(reasons)))
+        return
+    compact = json.dumps(checked.body, ensure_ascii=False)
+    plan.good.append(GoodRow(line, compact, row.notes + checked.warnings))
+
+
+def write_rejected_to(plan: ImportPlan, stream: TextIO) -> int:
+    """Write the rejected rows as CSV (header, ``line`` and ``reason``); returns how many.
+
+    The original columns keep their names and order, so the file imports again once the
+    rows are fixed (``line`` and ``reason`` are ignored on import). A file that already
+    has those columns (a rejected-rows file imported again) keeps its shape.
+    """
+    header = list(plan.header)
+    added = [name for name in REJECTED_COLUMNS if name not in header]
+    out_header = added + header
+    where = {name: out_header.index(name) for name in REJECTED_COLUMNS}
+    writer = csv.writer(stream, delimiter=plan.delimiter)
+    writer.writerow(out_header)
+    needed = max(where.values()) + 1
+    for row in plan.rejected:
+        # Not padded to the header's width: a row with missing cells must stay rejected
+        # until someone looks at it, not become good because the gaps read as empty.
+        cells = [""] * len(added) + list(row.cells)
+        cells += [""] * (needed - len(cells))
+        cells[where["line"]] = str(row.line)
+        cells[where["reason"]] = row.reason
+        writer.writerow(cells)
+    return len(plan.rejected)
+
+
+def write_rejected(plan: ImportPlan, path: Path) -> int:
+    """Write the rejected rows to ``path`` atomically, in the source's encoding style."""
+    with atomic_output(path, encoding="utf-8-sig" if plan.bom else "utf-8") as stream:
+        return write_rejected_to(plan, stream)
+
+
+def write_jsonl_to(plan: ImportPlan, stream: TextIO) -> int:
+    """Write one compact body per good row; returns how many."""
+    for row in plan.good:
+        stream.write(row.compact + "\n")
+    return len(plan.good)
+
+
+def write_jsonl(plan: ImportPlan, path: Path) -> int:
+    """Write the good rows' bodies to ``path`` atomically as JSON lines."""
+    with atomic_output(path) as stream:
+        return write_jsonl_to(plan, stream)
+
+
+def saved_mappings(settings: Settings) -> dict[str, ColumnMapping]:
+    """Every mapping saved by name; MappingError if one was damaged."""
+    saved = settings.get(MAPPINGS_SETTING, {})
+    if not isinstance(saved, dict):
+        raise MappingError(f"the saved mappings ({MAPPINGS_SETTING}) are not readable")
+    return {name: ColumnMapping.from_setting(value, name) for name, value in saved.items()}
+
+
+def load_mapping(settings: Settings, name: str) -> ColumnMapping:
+    """The mapping saved as ``name``; MappingError naming the saved ones if there is none."""
+    saved = saved_mappings(settings)
+    if name not in saved:
+        known = ", ".join(sorted(saved)) or "none yet"
+        raise MappingError(f"no saved mapping called {name!r} (saved: {known})")
+    return saved[name]
+
+
+def save_mapping(settings: Settings, name: str, mapping: ColumnMapping) -> None:
+    """Save ``mapping`` as ``name``, replacing one of the same name."""
+    if not name.strip():
+        raise MappingError("a saved mapping needs a name")
+    raw = settings.get(MAPPINGS_SETTING, {})
+    saved = raw if isinstance(raw, dict) else {}
+    settings.set(MAPPINGS_SETTING, {**saved, name: mapping.to_setting()})
+
+
+__all__ = [
+    "MAPPINGS_SETTING",
+    "GoodRow",
+    "HeaderError",
+    "ImportFileError",
+    "ImportPlan",
+    "RejectedRow",
+    "load_mapping",
+    "peek_header",
+    "plan_file",
+    "save_mapping",
+    "saved_mappings",
+    "write_jsonl",
+    "write_jsonl_to",
+    "write_rejected",
+    "write_rejected_to",
+]
