@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from regal_desktop.domain import jsonc
@@ -83,9 +84,9 @@ class Checked:
         """True when nothing blocks sending."""
         return not self.errors
 
-    @property
+    @cached_property
     def text(self) -> str:
-        """The exact text that would be sent (and is shown in the preview)."""
+        """The exact text that would be sent (and is shown in the preview); built once."""
         return body_text(self.body)
 
 
