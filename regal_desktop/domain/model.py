@@ -12,6 +12,7 @@ import json
 from enum import StrEnum
 from typing import Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from pydantic.alias_generators import to_camel
 
@@ -167,8 +168,16 @@ _ESCAPED = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u00a0": "\\u00a0"}
 
 
 def body_text(body: dict[str, Any]) -> str:
-    """The exact text sent on the wire and shown in the preview (2-space indented UTF-8)."""
-    text = json.dumps(body, indent=2, ensure_ascii=False)
+    """The exact text sent on the wire and shown in the preview (2-space indented UTF-8).
+
+    orjson writes the same layout as ``json.dumps(indent=2, ensure_ascii=False)`` about
+    twenty times faster, which keeps the preview within a frame for large contacts; the
+    standard library takes over for what orjson refuses (integers beyond 64 bits).
+    """
+    try:
+        text = orjson.dumps(body, option=orjson.OPT_INDENT_2).decode("utf-8")
+    except (orjson.JSONEncodeError, TypeError):
+        text = json.dumps(body, indent=2, ensure_ascii=False)
     for raw, escaped in _ESCAPED.items():
         if raw in text:
             text = text.replace(raw, escaped)
