@@ -59,6 +59,9 @@ def _display_problem() -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
+    # No pydantic plugins are used; skipping their discovery saves a scan of every
+    # installed package's metadata at start-up.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in COMMANDS:
         options = _command_parser().parse_args(args)

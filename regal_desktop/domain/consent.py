@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import phonenumbers
-
 from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
+from regal_desktop.domain.normalise import format_phone
 
 
 @dataclass(frozen=True)
@@ -59,13 +58,7 @@ def consent_changes(body: dict[str, Any]) -> list[ConsentChange]:
 
 def format_point(point: str) -> str:
     """A number as people read it (``+1 954-558-2399``); anything else unchanged."""
-    if not point.startswith("+"):
-        return point
-    try:
-        number = phonenumbers.parse(point, None)
-    except phonenumbers.NumberParseException:
-        return point
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+    return format_phone(point) if point.startswith("+") else point
 
 
 def describe_change(change: ConsentChange) -> str:

@@ -21,7 +21,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 
 from regal_desktop.domain.findings import quote
 
@@ -115,6 +114,9 @@ def normalise_email(text: str) -> tuple[str | None, str | None]:
     written = text.strip()
     if not written:
         return None, "the e-mail address is empty"
+    # Loaded on the first address: its tables cost a noticeable share of start-up.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email(written, check_deliverability=False)
     except EmailNotValidError as exc:

@@ -18,8 +18,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-import phonenumbers
-
+from regal_desktop.domain.normalise import normalise_phone
 from regal_desktop.domain.profile import display_key, identity_keys, merge_profile
 from regal_desktop.store.db import transaction, utc_now
 
@@ -47,11 +46,7 @@ def _e164(text: str) -> str | None:
     """The E.164 form of a typed phone number (US when no country code), or None."""
     if not _PHONE_LIKE.match(text.strip()):
         return None
-    try:
-        number = phonenumbers.parse(text, "US")
-    except phonenumbers.NumberParseException:
-        return None
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return normalise_phone(text, "US").e164
 
 
 def lookup_keys(text: str) -> list[str]:
