@@ -12,16 +12,9 @@ DEBS := libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 \
 	libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 \
 	libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libxrender1 fonts-dejavu-core xvfb xauth
 
-.PHONY: run test lint typecheck pytest bench drills system-deps venv clean
-
-run: venv
-	$(VENV)/bin/regal-desktop
-
-test: system-deps venv lint typecheck pytest
-
-system-deps: .make/system-deps
-.make/system-deps: Makefile
-	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+# Install those of the Debian packages $(1) that are missing (as root, or with sudo).
+define install_debs
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 		| grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages: $$missing"; \
@@ -29,6 +22,18 @@ system-deps: .make/system-deps
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	@mkdir -p .make && touch $@
+endef
+
+.PHONY: run test lint typecheck pytest bench drills system-deps venv clean
+
+run: system-deps venv
+	$(VENV)/bin/regal-desktop
+
+test: system-deps venv lint typecheck pytest
+
+system-deps: .make/system-deps
+.make/system-deps: Makefile
+	$(call install_debs,$(DEBS))
 
 venv: .make/venv
 .make/venv: pyproject.toml
@@ -55,3 +60,48 @@ drills: venv system-deps
 
 clean:
 	rm -rf $(VENV) .make build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# Installers (docs/packaging.md). `make package` builds dist/regal-desktop_<version>_amd64.deb
+# with PyInstaller, checks it with lintian and desktop-file-validate, then smoke-tests the
+# extracted package; `make package-windows` proves the NSIS script compiles (placeholder
+# payload: the real one is built on a Windows runner, .github/workflows/installers.yml).
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"$$/\1/p' regal_desktop/__init__.py)
+DEB := dist/regal-desktop_$(VERSION)_amd64.deb
+FROZEN := build/frozen/regal-desktop
+# dpkg-shlibdeps (dpkg-dev) derives Depends; patchelf drops the build machine's run paths.
+PACKAGE_DEBS := dpkg-dev patchelf lintian desktop-file-utils nsis
+
+.PHONY: package package-deb package-smoke package-windows package-deps package-venv
+
+package: package-deb
+	@$(MAKE) --no-print-directory package-smoke
+
+package-deps: .make/package-deps
+.make/package-deps: Makefile
+	$(call install_debs,$(PACKAGE_DEBS))
+
+package-venv: .make/package-venv
+.make/package-venv: .make/venv pyproject.toml
+	$(PY) -m pip install -q -e '.[package]'
+	@mkdir -p .make && touch $@
+
+package-deb: system-deps package-deps package-venv
+	rm -rf build/pyinstaller $(FROZEN) $(DEB)
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+		--workpath build/pyinstaller --distpath $(dir $(FROZEN)) packaging/regal-desktop.spec
+	packaging/build_deb.sh $(FROZEN) $(VERSION) dist
+	desktop-file-validate resources/regal-desktop.desktop
+	lintian --fail-on error,warning $(DEB)
+
+package-smoke: system-deps package-deps package-venv
+	$(PY) packaging/smoke.py $(DEB)
+
+package-windows: package-deps
+	rm -rf build/windows && mkdir -p build/windows/placeholder/_internal
+	printf 'placeholder: PyInstaller builds the real program on Windows\r\n' \
+		>build/windows/placeholder/regal-desktop.exe
+	printf 'placeholder\r\n' >build/windows/placeholder/_internal/README.txt
+	makensis -V2 -WX -DVERSION=$(VERSION) -DPAYLOAD=$(CURDIR)/build/windows/placeholder \
+		-DOUTFILE=$(CURDIR)/build/windows/regal-desktop-$(VERSION)-setup-placeholder.exe \
+		packaging/windows/regal-desktop.nsi
+	@echo "compiled build/windows/regal-desktop-$(VERSION)-setup-placeholder.exe"

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QEvent,
     QMessageLogContext,
     QObject,
+    QTimer,
     QtMsgType,
     qInstallMessageHandler,
 )
@@ -26,6 +27,7 @@ from regal_desktop.store import StoreError
 from regal_desktop.ui.context import WindowContext, window_settings
 from regal_desktop.ui.icons import app_icon
 from regal_desktop.ui.main_window import MainWindow
+from regal_desktop.ui.memory_wiring import attach_memory
 from regal_desktop.ui.send_wiring import attach_sending
 from regal_desktop.ui.settings_dialog import consent_templates
 
@@ -56,6 +58,7 @@ def build_main_window(argv: list[str]) -> MainWindow:
         templates=consent_templates(app_context.store.settings),
     )
     attach_sending(window)  # sets window.sending
+    attach_memory(window)
     if options.file:
         window.open_path(Path(options.file))
     elif blank := window.blank_payload():
@@ -112,6 +115,8 @@ def run_gui(argv: list[str]) -> int:
         window.context.app.close()
         return 0 if watcher.painted else 1
     window.show()
+    if window.sending is not None:
+        QTimer.singleShot(0, window.sending.resume)
     if not options.file:
         window.offer_autosave()
     try:

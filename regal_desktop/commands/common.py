@@ -11,8 +11,8 @@ from typing import Any, TextIO
 
 from regal_desktop.context import AppContext, open_context
 from regal_desktop.delivery.report import Progress
-from regal_desktop.domain.check import Checked, check
-from regal_desktop.domain.profile import identity_keys
+from regal_desktop.domain.check import Checked
+from regal_desktop.services.checking import check_known
 from regal_desktop.services.payload_files import LoadedPayload, PayloadFileError, read_payloads
 from regal_desktop.store import StoreError
 
@@ -74,12 +74,7 @@ def load_all(files: list[str]) -> tuple[list[LoadedPayload], list[str]]:
 
 def check_with_directory(ctx: AppContext, raw: Any) -> Checked:
     """Check a payload, knowing the profile this desk holds for the same contact."""
-    first = check(raw, region=ctx.region)
-    for key in identity_keys(first.body):
-        known = ctx.store.directory.get(key.split(":", 1)[1])
-        if known is not None:
-            return check(raw, region=ctx.region, known=known)
-    return first
+    return check_known(raw, ctx.region, ctx.store.directory.get)[0]
 
 
 def print_findings(source: str, checked: Checked, out: TextIO) -> None:

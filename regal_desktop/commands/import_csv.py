@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from pathlib import Path
 from typing import Any
 
-from regal_desktop.commands.common import OK, PROBLEM, check_with_directory, context, fail, run
+from regal_desktop.commands.common import OK, PROBLEM, context, fail, run
 from regal_desktop.commands.send import add_delivery_options, deliver_and_report, resolve
 from regal_desktop.context import AppContext
 from regal_desktop.domain.import_rows import FIELDS, IGNORE, ColumnMapping, MappingError
@@ -23,6 +22,7 @@ from regal_desktop.services.bulk_import import (
     write_jsonl_to,
     write_rejected,
 )
+from regal_desktop.services.checking import checker_for
 from regal_desktop.services.evidence import ExportError
 from regal_desktop.services.sending import queue
 
@@ -117,7 +117,9 @@ def _import(options: argparse.Namespace) -> int:
         dest = resolve(ctx, options) if options.send else None
         try:
             plan = plan_file(
-                Path(options.file), mapping, checker=functools.partial(check_with_directory, ctx)
+                Path(options.file),
+                mapping,
+                checker=checker_for(ctx.region, ctx.store.directory.get),
             )
         except HeaderError as exc:
             raise fail(f"{exc}\n{_MAPPING_HELP}") from None

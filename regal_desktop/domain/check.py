@@ -68,6 +68,9 @@ class Checked:
 
     body: dict[str, Any]
     findings: tuple[Finding, ...]
+    #: True when a finding depended on the profile this desk knew (``known``): only then
+    #: is checking again with the directory's profile worth it.
+    asked_known: bool = False
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -110,7 +113,7 @@ def check(raw: Any, *, region: str = "US", known: dict[str, Any] | None = None) 
     checker = _Checker(region, known)
     body = checker.run(raw)
     findings = sorted(checker.findings, key=lambda f: f.level is not Level.ERROR)
-    return Checked(body, tuple(findings))
+    return Checked(body, tuple(findings), checker.asked_known)
 
 
 def _ordered(values: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
@@ -144,6 +147,7 @@ class _Checker:
     def __init__(self, region: str, known: dict[str, Any] | None) -> None:
         self.region = region
         self.known = known
+        self.asked_known = False
         self.findings: list[Finding] = []
         # Body places whose key was normalised -> the key as written (before legacy mapping).
         self.renamed: dict[Parts, Parts] = {}
@@ -362,6 +366,7 @@ class _Checker:
 
     def known_to_be_reachable(self, number: str) -> bool:
         """Was ``number`` already primary, or subscribed, in the profile this desk knew?"""
+        self.asked_known = True
         traits = self.known.get("traits") if isinstance(self.known, dict) else None
         if not isinstance(traits, dict):
             return False

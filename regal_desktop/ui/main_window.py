@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QMenu, QSpli
 from regal_desktop.domain.check import Checked, check
 from regal_desktop.domain.findings import Level
 from regal_desktop.domain.model import body_text
-from regal_desktop.domain.profile import identity_keys
+from regal_desktop.services.checking import check_known
 from regal_desktop.services.payload_files import PayloadFileError, read_payloads
 from regal_desktop.ui.consent_panel import ConsentTemplate, load_consent_templates
 from regal_desktop.ui.contact_form import ContactForm
@@ -176,25 +176,18 @@ class MainWindow(QMainWindow):
     def refresh_review(self) -> None:
         """Check the draft now and show the preview, findings, profile and Send state."""
         self._review_timer.stop()
-        raw = self.document.to_raw()
-        checked = check(raw, region=self.context.region)
-        known = self._known_profile(checked.body)
-        if known is not None:
-            checked = check(raw, region=self.context.region, known=known)
+        checked, known = check_known(self.document.to_raw(), self.context.region, self._lookup)
         findings = (*checked.findings, *input_findings(self.document.draft))
         self.checked, self.known = checked, known
         self.review.show_review(checked.text, findings, known, checked.body)
         sendable = not any(f.level is Level.ERROR for f in findings)
         self.send_action.setEnabled(sendable)
 
-    def _known_profile(self, body: dict[str, Any]) -> dict[str, Any] | None:
-        """The directory's profile for the first identifier it knows (Regal's match order)."""
-        for key in identity_keys(body):
-            if key not in self._known_cache:
-                self._known_cache[key] = self.context.app.store.directory.get(key)
-            if self._known_cache[key] is not None:
-                return self._known_cache[key]
-        return None
+    def _lookup(self, key: str) -> dict[str, Any] | None:
+        """The directory's profile for ``key``, remembered until a send changes it."""
+        if key not in self._known_cache:
+            self._known_cache[key] = self.context.app.store.directory.get(key)
+        return self._known_cache[key]
 
     def forget_known_profiles(self) -> None:
         """Look profiles up again (call after a send changed the directory)."""

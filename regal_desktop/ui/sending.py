@@ -238,6 +238,23 @@ class SendController(QObject):
         threads = self._runs.values() if profile is None else [self._runs.get(profile)]
         return any(t is not None and not t.isFinished() for t in threads)
 
+    def stop(self, profile: str) -> None:
+        """Stop ``profile``'s delivery after its requests in flight (a pause: what is not
+        sent stays queued, and ``start`` or ``send_queued`` goes on with it)."""
+        self._again.pop(profile, None)  # a run waiting to start would undo the pause
+        thread = self._runs.get(profile)
+        if thread is not None:
+            thread.request_stop()
+
+    def resume(self) -> int:
+        """At start: go on delivering what a previous session left queued (it was
+        confirmed when it was queued); returns how many requests wait."""
+        waiting = [r for r in self.app.store.outbox.pending() if r.state in ("queued", "sending")]
+        if waiting:
+            self._say(f"Continuing {len(waiting)} request(s) left in the outbox")
+            self.send_queued()
+        return len(waiting)
+
     def send_queued(self) -> None:
         """Deliver what waits in the outbox, for every profile that has something queued."""
         rows = self.app.store.outbox.pending()
