@@ -49,14 +49,15 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy
 
+# The failure drills take a couple of minutes: `make drills` runs them (CI does too).
 pytest: venv system-deps
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m "not drill"
 
 bench: venv system-deps
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
 
 drills: venv system-deps
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m slow tests
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -s -rxX --durations=5 -m drill tests/drills
 
 clean:
 	rm -rf $(VENV) .make build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -12,9 +13,11 @@ from typing import Any, TextIO
 from regal_desktop.context import AppContext, open_context
 from regal_desktop.delivery.report import Progress
 from regal_desktop.domain.check import Checked
+from regal_desktop.paths import app_paths
 from regal_desktop.services.checking import check_known
 from regal_desktop.services.payload_files import LoadedPayload, PayloadFileError, read_payloads
 from regal_desktop.store import StoreError
+from regal_desktop.store.db import is_busy
 
 OK, PROBLEM, USAGE = 0, 1, 2
 
@@ -56,6 +59,19 @@ def run(handler: Callable[[Any], int]) -> Callable[[Any], int]:
         except CommandError as exc:
             print(f"regal-desktop: {exc}", file=sys.stderr)
             return exc.code
+        except StoreError as exc:
+            print(f"regal-desktop: {exc}", file=sys.stderr)
+            return USAGE
+        except sqlite3.DatabaseError as exc:
+            # A file that opened but is damaged inside, or a lock that outlasted the wait.
+            where = app_paths().database
+            advice = (
+                "another program is using it; try again when it is done"
+                if is_busy(exc)
+                else "it is damaged: move it aside (a new one is started) or restore a backup"
+            )
+            print(f"regal-desktop: {where}: {exc}; {advice}", file=sys.stderr)
+            return USAGE
 
     return wrapped
 

@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from regal_desktop.store import Store, open_store
+from regal_desktop.store.db import is_busy
 from regal_desktop.store.outbox import AttemptResult
+
+#: How long (seconds) to keep trying to write outcomes while the database is locked.
+_BUSY_PATIENCE = 120.0
 
 
 class Recorder:
@@ -81,8 +86,20 @@ class Recorder:
 
     async def _write(self, batch: list[tuple[AttemptResult, asyncio.Future[None]]]) -> None:
         loop = asyncio.get_running_loop()
+        results = [r for r, _ in batch]
         try:
-            await loop.run_in_executor(self._thread, self._record, [r for r, _ in batch])
+            waited = 0.0
+            while True:
+                try:
+                    await loop.run_in_executor(self._thread, self._record, results)
+                    break
+                except sqlite3.OperationalError as exc:
+                    # Another program holds the database: these outcomes must still be
+                    # written (else they are sent again), so wait a while for it.
+                    if not is_busy(exc) or waited >= _BUSY_PATIENCE:
+                        raise
+                    await asyncio.sleep(0.5)
+                    waited += 0.5
         except Exception as exc:
             # Each waiting worker raises it; the sender stops and says why. The rows stay
             # 'sending' and the next run puts them back in the queue.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -28,7 +29,7 @@ from regal_desktop.delivery.ratelimit import DEFAULT_RATE, RateLimiter
 from regal_desktop.delivery.recorder import Recorder
 from regal_desktop.delivery.report import Progress, Summary
 from regal_desktop.store import open_store
-from regal_desktop.store.db import utc_now
+from regal_desktop.store.db import is_busy, utc_now
 from regal_desktop.store.outbox import (
     AttemptResult,
     Claimed,
@@ -201,7 +202,15 @@ class Sender:
         profile, workers = self.target.profile, self.target.workers
         while not self._halt.is_set():
             if queue.qsize() < workers:
-                claimed = outbox.claim(profile, 2 * workers - queue.qsize(), self.claimer)
+                try:
+                    claimed = outbox.claim(profile, 2 * workers - queue.qsize(), self.claimer)
+                except sqlite3.OperationalError as exc:
+                    if not is_busy(exc):
+                        raise
+                    # Another program holds the database: the requests wait, nothing is lost.
+                    log.warning("outbox busy, claiming again shortly: %s", exc)
+                    await self._nap(1.0)
+                    continue
                 for item in claimed:
                     queue.put_nowait(item)
                 if claimed:

@@ -217,11 +217,37 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     if conn.in_transaction:
         yield conn
         return
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield conn
-    except BaseException:
-        if conn.in_transaction:  # some errors (disk full) have rolled back already
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:  # some errors (disk full) have rolled back already
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if is_busy(exc):
+            raise  # callers that can wait (the sender) retry; others report it
+        raise StoreError(
+            f"{database_file(conn)}: cannot write to the database: {exc}"
+            f"{_HINTS.get(str(exc), '')}; nothing was changed"
+        ) from exc
+
+
+#: What to try, for errors whose SQLite wording does not say it.
+_HINTS = {"disk I/O error": " (is the disk full?)", "database or disk is full": ""}
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """True when another connection holds the lock (worth waiting and trying again)."""
+    text = str(exc)
+    return "database is locked" in text or "database is busy" in text
+
+
+def database_file(conn: sqlite3.Connection) -> str:
+    """The file behind ``conn`` (for messages)."""
+    try:
+        return str(conn.execute("PRAGMA database_list").fetchone()[2]) or "the database"
+    except sqlite3.Error:
+        return "the database"

@@ -7,8 +7,11 @@ mistake, a setting whose name mentions a key, secret, token or password is refus
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 _SECRET_WORDS = ("key", "secret", "token", "password")
 
@@ -33,7 +36,14 @@ class Settings:
         """The value of setting ``key``, or ``default`` when it was never set."""
         _check_name(key)
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return default if row is None else json.loads(row[0])
+        if row is None:
+            return default
+        try:
+            return json.loads(row[0])
+        except ValueError:
+            # Only a hand-edited database holds this; the stored text stays for inspection.
+            log.warning("setting %r is not valid JSON; using the default", key)
+            return default
 
     def set(self, key: str, value: Any) -> None:
         """Store ``value`` (anything JSON can hold) under ``key``, replacing the old one."""

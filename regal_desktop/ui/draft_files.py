@@ -63,7 +63,9 @@ class Autosave:
         if not isinstance(record, dict) or not isinstance(record.get("payload"), dict):
             return None
         source = record.get("source")
-        return record["payload"], Path(source) if source else None, str(record.get("savedAt"))
+        # A damaged file may name no file at all: the draft is still worth offering.
+        where = Path(source) if isinstance(source, str) and source else None
+        return record["payload"], where, str(record.get("savedAt") or "an unknown time")
 
     def clear(self) -> None:
         """Forget the autosaved draft (after a save, a discard or a clean exit)."""
