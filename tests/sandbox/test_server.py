@@ -116,7 +116,8 @@ def test_a_hung_request_times_out_and_stop_releases_it() -> None:
     finally:
         began = time.monotonic()
         sandbox.stop()
-    assert time.monotonic() - began < 2
+    # Not a speed check: without releasing the hung handler, stop() would never return.
+    assert time.monotonic() - began < 10
     sandbox.stop()  # stopping twice is harmless
 
 
