@@ -16,6 +16,7 @@ MODULES = (
     "bench_outbox",
     "bench_delivery",
     "bench_import",
+    "bench_directory",
 )
 
 

@@ -1,25 +1,31 @@
 """Sustained delivery to a loopback receiver at 0 and 50 ms latency.
 
-The figures: the share of the configured rate reached, the busiest sliding second seen
-by the receiver (must never exceed the limit), and the sender's CPU per request against a
-bare httpx client posting the same bodies with the same number of connections.
+The receiver runs in its own process, as Regal would. The figures: the share of the
+configured rate reached, the busiest sliding second seen by the receiver (never above
+Regal's 300), and the sender's CPU per request against a bare httpx client posting the
+same bodies with the same number of connections.
 """
 
 from __future__ import annotations
 
 import asyncio
 import bisect
+import contextlib
+import json
+import subprocess
+import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 
 from benchmarks.common import Result
+from regal_desktop.delivery.ratelimit import REGAL_LIMIT
 from regal_desktop.delivery.sender import DeliveryTarget, Sender
 from regal_desktop.domain.check import check
-from regal_desktop.sandbox.server import Faults, Sandbox
 from regal_desktop.store import open_store
 from regal_desktop.store.outbox import NewRequest
 
@@ -79,25 +85,43 @@ def _bare(url: str, bodies: list[str]) -> float:
     return cpu / len(bodies)
 
 
+@contextlib.contextmanager
+def _receiver(latency: float) -> Iterator[tuple[str, list[float]]]:
+    """A Sandbox in its own process; yields its URL and, after the block, its arrivals."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "arrivals.json"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.sandbox_process", str(latency), str(out)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None and process.stdin is not None
+        arrivals: list[float] = []
+        try:
+            yield process.stdout.readline().strip(), arrivals
+        finally:
+            process.stdin.close()
+            process.wait(timeout=30)
+        arrivals.extend(json.loads(out.read_text()))
+
+
 def _one(latency: float) -> list[Result]:
     count = int(RATE * SECONDS)
     bodies = _bodies(count)
     label = f"{latency * 1000:.0f} ms latency"
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        Sandbox(faults=Faults(latency=latency)).start() as sandbox,
-    ):
-        db = Path(folder) / "bench.sqlite3"
-        with open_store(db) as store:
-            store.outbox.enqueue([NewRequest("bench", sandbox.url, "bench", b) for b in bodies])
-        target = DeliveryTarget("bench", sandbox.url, "k", rate=RATE, workers=WORKERS)
-        sender = Sender(db, target)
-        wall, cpu = _in_thread(sender.run)
-        arrivals = sandbox.arrivals()
+    with tempfile.TemporaryDirectory() as folder:
+        with _receiver(latency) as (url, arrivals):
+            db = Path(folder) / "bench.sqlite3"
+            with open_store(db) as store:
+                store.outbox.enqueue([NewRequest("bench", url, "bench", b) for b in bodies])
+            target = DeliveryTarget("bench", url, "k", rate=RATE, workers=WORKERS)
+            wall, cpu = _in_thread(Sender(db, target).run)
         span = max(arrivals) - min(arrivals)
         achieved = (len(arrivals) - 1) / span if span else float("nan")
         busiest = busiest_second(arrivals)
-        bare_cpu = _bare(sandbox.url, bodies[: count // 2])
+        with _receiver(latency) as (url, _):
+            bare_cpu = _bare(url, bodies[: count // 2])
     return [
         Result(
             f"delivery rate, {label}",
@@ -105,7 +129,8 @@ def _one(latency: float) -> list[Result]:
             "req/s",
             "configured limit",
             RATE,
-            note=f"{len(arrivals)} delivered in {wall:.1f} s; busiest second {busiest}",
+            note=f"{len(arrivals)} delivered in {wall:.1f} s; busiest second {busiest} "
+            f"(Regal's limit {REGAL_LIMIT})",
         ),
         Result(
             f"sender CPU per request, {label}",

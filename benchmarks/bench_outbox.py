@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import Result, best_of
+from benchmarks.common import Result, best_of, peak_memory
 from regal_desktop.domain.check import check
 from regal_desktop.store import open_store
 from regal_desktop.store.outbox import NewRequest
@@ -55,6 +55,7 @@ def run() -> list[Result]:
 
         baseline = best_of(bare, repeat=3)
         ours = best_of(outbox, repeat=3)
+        memory = peak_memory(outbox)
     size = sum(len(b) for b in bodies) / COUNT
     return [
         Result(
@@ -64,5 +65,6 @@ def run() -> list[Result]:
             "bare executemany",
             baseline,
             note=f"{COUNT / ours:,.0f} payloads/s, {size:.0f} B each",
+            peak_mib=memory,
         )
     ]
