@@ -59,6 +59,7 @@ def build_main_window(argv: list[str]) -> MainWindow:
     )
     attach_sending(window)  # sets window.sending
     attach_memory(window)
+    window.restore_docks()
     if options.file:
         window.open_path(Path(options.file))
     elif blank := window.blank_payload():

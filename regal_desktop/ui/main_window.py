@@ -354,8 +354,15 @@ class MainWindow(QMainWindow):
         self._autosave_timer.stop()
         self.context.settings.setValue("window/geometry", self.saveGeometry())
         self.context.settings.setValue("window/splitter", self.splitter.saveState())
+        self.context.settings.setValue("window/docks", self.saveState())
         self.context.settings.sync()
         event.accept()
+
+    def restore_docks(self) -> None:
+        """Put the docks (outbox, ...) back as the user left them; call once they exist."""
+        docks = self.context.settings.value("window/docks")
+        if isinstance(docks, QByteArray):
+            self.restoreState(docks)
 
     def _restore_geometry(self) -> None:
         geometry = self.context.settings.value("window/geometry")

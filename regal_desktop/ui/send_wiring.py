@@ -108,7 +108,8 @@ class _SendingUi(QObject):
         self.dock.setObjectName("outboxDock")
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        window.resizeDocks([self.dock], [200], Qt.Orientation.Vertical)
+        # Small by default: the form is what people work in; the outbox grows when dragged.
+        window.resizeDocks([self.dock], [130], Qt.Orientation.Vertical)
         self.panel.retryRequested.connect(controller.retry)
         self.panel.dropRequested.connect(controller.drop)
         self.panel.openRequested.connect(controller.open_in_editor)
