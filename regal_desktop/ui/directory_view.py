@@ -11,10 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
 )
@@ -33,9 +30,8 @@ from PySide6.QtWidgets import (
 
 from regal_desktop.domain.consent import format_point
 from regal_desktop.store import ContactSummary, Store
+from regal_desktop.ui.table_model import RowsModel
 from regal_desktop.ui.timeline_view import TimelineView
-
-_Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("Name", "Primary", "userId", "Phones", "E-mails")
 #: How many contacts one search shows: enough to pick from, few enough to draw at once.
@@ -43,55 +39,22 @@ LIMIT = 50
 TYPING_PAUSE_MS = 150
 
 
-class ContactListModel(QAbstractTableModel):
+class ContactListModel(RowsModel[ContactSummary]):
     """The contacts a search found, best match first."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._contacts: list[ContactSummary] = []
+    columns = COLUMNS
 
-    def set_contacts(self, contacts: list[ContactSummary]) -> None:
-        """Show ``contacts``."""
-        self.beginResetModel()
-        self._contacts = contacts
-        self.endResetModel()
-
-    def contact(self, row: int) -> ContactSummary:
-        """The contact shown in ``row``."""
-        return self._contacts[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._contacts)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._contacts):
-            return None
+    def cell(self, item: ContactSummary, column: int, role: int) -> Any:
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        contact = self._contacts[index.row()]
         values = (
-            contact.name,
-            format_point(contact.display),
-            contact.user_id or "",
-            ", ".join(format_point(p) for p in contact.phones),
-            ", ".join(contact.emails),
+            item.name,
+            format_point(item.display),
+            item.user_id or "",
+            ", ".join(format_point(p) for p in item.phones),
+            ", ".join(item.emails),
         )
-        column = index.column()
-        return values[column] if 0 <= column < len(values) else None
+        return values[column]
 
 
 class DirectoryView(QWidget):
@@ -169,7 +132,7 @@ class DirectoryView(QWidget):
         self._typing.stop()
         text = self.search_edit.text()
         found = self._store.directory.find(text, LIMIT)
-        self.model.set_contacts(found)
+        self.model.set_rows(found)
         if found:
             ids = [contact.id for contact in found]
             row = ids.index(keep) if keep in ids else 0
@@ -196,7 +159,7 @@ class DirectoryView(QWidget):
     def selected(self) -> ContactSummary | None:
         """The contact selected in the results, or None."""
         rows = self.table.selectionModel().selectedRows()
-        return self.model.contact(rows[0].row()) if rows else None
+        return self.model.row_at(rows[0].row()) if rows else None
 
     def _contact_chosen(self) -> None:
         contact = self.selected()

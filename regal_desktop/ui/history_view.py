@@ -15,10 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
 )
@@ -45,9 +42,8 @@ from regal_desktop.store.outbox import STATES, RequestRow
 from regal_desktop.ui.memory_prompts import MemoryPrompts
 from regal_desktop.ui.outbox_panel import regal_answer, state_words
 from regal_desktop.ui.request_detail import RequestDetailDialog
+from regal_desktop.ui.table_model import RowsModel
 from regal_desktop.ui.time_text import end_of_day, local_time, start_of_day
-
-_Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = ("Time", "Operator", "Profile", "Contact", "Consent changes", "Status", "Regal's answer")
 #: How many requests one search shows; the filters narrow it down.
@@ -87,48 +83,23 @@ class HistoryFilter:
         }
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowsModel[RequestRow]):
     """Requests from the history, newest first."""
+
+    columns = COLUMNS
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self._rows: list[RequestRow] = []
         self._changes: dict[int, str] = {}  # request id -> consent summary, parsed once
 
     def search(self, where: HistoryFilter) -> None:
         """Show the requests ``where`` selects (ValueError for an impossible filter)."""
-        rows = self._store.history.search(**where.arguments(), limit=LIMIT)
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+        self.set_rows(self._store.history.search(**where.arguments(), limit=LIMIT))
 
-    def request(self, row: int) -> RequestRow:
-        """The request shown in ``row``."""
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
+    def cell(self, item: RequestRow, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._text(self._rows[index.row()], index.column())
+            return self._text(item, column)
         return None
 
     def _text(self, request: RequestRow, column: int) -> str:
@@ -284,7 +255,7 @@ class HistoryView(QWidget):
 
     def show_detail(self, row: int) -> RequestDetailDialog:
         """Open the request in ``row`` in a detail dialog (window-modal)."""
-        request = self.model.request(row)
+        request = self.model.row_at(row)
         dialog = RequestDetailDialog(
             request, self._store.history.attempts(request.id), self._open_in_editor, self
         )

@@ -14,10 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QThread,
     Signal,
@@ -56,8 +53,7 @@ from regal_desktop.services.sending import queue
 from regal_desktop.store import StoreError, open_store
 from regal_desktop.ui.confirm import Confirmation
 from regal_desktop.ui.import_state import ImportState, error_label
-
-_Index = QModelIndex | QPersistentModelIndex
+from regal_desktop.ui.table_model import RowsModel
 
 REJECTED_COLUMNS = ("Line", "Reason", "Cells")
 #: How many good rows the preview shows as JSON.
@@ -108,44 +104,15 @@ class PlanThread(QThread):
         self._stop.set()
 
 
-class RejectedModel(QAbstractTableModel):
+class RejectedModel(RowsModel[RejectedRow]):
     """The rejected rows of a plan: line, reason, and the cells as read."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[RejectedRow] = []
+    columns = REJECTED_COLUMNS
 
-    def set_rows(self, rows: list[RejectedRow]) -> None:
-        """Show ``rows``."""
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(REJECTED_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(REJECTED_COLUMNS)
-        ):
-            return REJECTED_COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
+    def cell(self, item: RejectedRow, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            values = (str(row.line), row.reason, " | ".join(row.cells))
-            return values[index.column()] if 0 <= index.column() < len(values) else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
+            return (str(item.line), item.reason, " | ".join(item.cells))[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 

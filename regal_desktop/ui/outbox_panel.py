@@ -12,10 +12,7 @@ import json
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -33,8 +30,7 @@ from PySide6.QtWidgets import (
 from regal_desktop.domain.consent import format_point
 from regal_desktop.store import Store
 from regal_desktop.store.outbox import RequestRow
-
-_Index = QModelIndex | QPersistentModelIndex
+from regal_desktop.ui.table_model import RowsModel
 
 COLUMNS = ("#", "State", "Attempts", "Contact", "Profile", "Regal's answer")
 
@@ -81,27 +77,21 @@ def state_words(row: RequestRow) -> str:
     return _STATE_WORDS.get(row.state, row.state.capitalize())
 
 
-class OutboxModel(QAbstractTableModel):
+class OutboxModel(RowsModel[RequestRow]):
     """The pending requests of the store's outbox (every profile), oldest first."""
+
+    columns = COLUMNS
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self._rows: list[RequestRow] = []
 
     def refresh(self) -> None:
         """Read the outbox again; a rejected request that was fixed and resent is left out
         (it stays in the history, as evidence, next to its fix)."""
         rows = self._store.outbox.pending()
-        if rows == self._rows:
-            return
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def request(self, row: int) -> RequestRow:
-        """The request shown in ``row``."""
-        return self._rows[row]
+        if rows != self._rows:
+            self.set_rows(rows)
 
     def row_of(self, request_id: int) -> int | None:
         """Where request ``request_id`` is shown, or None."""
@@ -110,35 +100,14 @@ class OutboxModel(QAbstractTableModel):
                 return number
         return None
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        request = self._rows[index.row()]
-        column = index.column()
+    def cell(self, item: RequestRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(request, column)
+            return self._display(item, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 1:
-                return _STATE_HELP.get(request.state)
+                return _STATE_HELP.get(item.state)
             if column == 5:
-                return regal_answer(request.last_status, request.last_answer) or None
+                return regal_answer(item.last_status, item.last_answer) or None
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 2):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -216,7 +185,7 @@ class OutboxPanel(QWidget):
     def selected(self) -> RequestRow | None:
         """The request selected in the list, or None."""
         rows = self.view.selectionModel().selectedRows()
-        return self.model.request(rows[0].row()) if rows else None
+        return self.model.row_at(rows[0].row()) if rows else None
 
     def select(self, request_id: int) -> bool:
         """Select request ``request_id``; False if it is not in the list."""
@@ -250,7 +219,7 @@ class OutboxPanel(QWidget):
         self.retry_button.setEnabled(state in ("rejected", "held"))
         self.drop_button.setEnabled(state in ("queued", "held", "rejected"))
         self.open_button.setEnabled(state in FIXABLE)
-        rows = [self.model.request(n) for n in range(self.model.rowCount())]
+        rows = [self.model.row_at(n) for n in range(self.model.rowCount())]
         queued = sum(r.state in ("queued", "sending") for r in rows)
         stuck = sum(r.state in ("held", "rejected") for r in rows)
         self.send_button.setEnabled(queued > 0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,9 +25,8 @@ from regal_desktop.domain.consent import format_point
 from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
 from regal_desktop.store import Store
 from regal_desktop.store.history import TimelineEntry
+from regal_desktop.ui.table_model import RowsModel
 from regal_desktop.ui.time_text import local_time
-
-_Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS = (
     "Recorded",
@@ -50,53 +49,26 @@ def status_words(entry: TimelineEntry) -> str:
     return f"{words} {local_time(entry.finished_at)}" if entry.finished_at else words
 
 
-class TimelineModel(QAbstractTableModel):
+class TimelineModel(RowsModel[TimelineEntry]):
     """The consent changes of one point, oldest first."""
+
+    columns = COLUMNS
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self._entries: list[TimelineEntry] = []
 
     def show_point(self, point: str | None, channel: str | None = None) -> None:
         """Show the changes of ``point`` (on ``channel``, or all); None empties the table."""
-        entries = self._store.history.consent_timeline(point, channel) if point else []
-        self.beginResetModel()
-        self._entries = entries
-        self.endResetModel()
+        self.set_rows(self._store.history.consent_timeline(point, channel) if point else [])
 
-    def entry(self, row: int) -> TimelineEntry:
-        """The change shown in ``row``."""
-        return self._entries[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
-            return None
-        entry = self._entries[index.row()]
-        column = index.column()
+    def cell(self, item: TimelineEntry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(entry, column)
+            return self._text(item, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == _TEXT_COLUMN:
-            return entry.text  # the whole text; the cell may cut it
+            return item.text  # the whole text; the cell may cut it
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            return _IN if entry.subscribed else _OUT
+            return _IN if item.subscribed else _OUT
         return None
 
     @staticmethod
