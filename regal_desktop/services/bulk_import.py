@@ -33,6 +33,7 @@ from regal_desktop.domain.import_rows import (
 )
 from regal_desktop.services.evidence import atomic_output
 from regal_desktop.services.sending import Prepared
+from regal_desktop.services.text_files import UnreadableFileError, read_utf8
 from regal_desktop.store.settings import Settings
 
 if TYPE_CHECKING:
@@ -147,26 +148,12 @@ class _PreparedRows(Sequence[Prepared]):
 def _read(path: Path) -> bytes:
     """The file's bytes, once they are known to be UTF-8 text that is not blank."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ImportFileError(f"{path}: is a folder, not a CSV file") from None
-    except OSError as exc:
-        raise ImportFileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ImportFileError(f"{path}: is UTF-16 text; save it as CSV UTF-8")
-    try:
         # Decoded once to find a bad byte's line; rows are read from the bytes later,
         # a chunk at a time, so the whole text never sits in memory as one big string.
-        blank = not data.decode("utf-8-sig").strip()
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFileError(
-            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file "
-            "as CSV UTF-8"
-        ) from None
-    if blank:
+        data, text = read_utf8(path, "a CSV file", "save the file as CSV UTF-8")
+    except UnreadableFileError as exc:
+        raise ImportFileError(str(exc)) from None
+    if not text.strip():
         raise ImportFileError(f"{path}: is empty; it needs a header line naming the columns")
     return data
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from regal_desktop.domain.jsonc import PayloadSyntaxError, loads
+from regal_desktop.services.text_files import UnreadableFileError, read_utf8
 
 LINE_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -29,20 +30,9 @@ class LoadedPayload:
 
 def _read_text(path: Path) -> str:
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PayloadFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise PayloadFileError(f"{path}: is a folder, not a payload file") from None
-    except OSError as exc:
-        raise PayloadFileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise PayloadFileError(
-            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-        ) from None
+        return read_utf8(path, "a payload file")[1]
+    except UnreadableFileError as exc:
+        raise PayloadFileError(str(exc)) from None
 
 
 def read_payloads(path: Path) -> list[LoadedPayload]:

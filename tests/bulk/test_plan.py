@@ -227,8 +227,11 @@ def test_saved_mappings_live_in_the_store_settings(tmp_path: Path) -> None:
         (b"", "is empty; it needs a header line"),
         (b"  \r\n\r\n", "is empty; it needs a header line"),
         (b"\r\nphone\r\n+19545582399\r\n", ":1: no header: the first line must name the columns"),
-        (b"phone\n+19545582399\nJos\xe9\n", ":3: not UTF-8 text (byte 0xe9); save the file as"),
-        ("phone\n".encode("utf-16"), "is UTF-16 text; save it as CSV UTF-8"),
+        (
+            b"phone\n+19545582399\nJos\xe9\n",
+            ":3: not UTF-8 text (byte 0xe9 at offset 22); save the file as CSV UTF-8",
+        ),
+        ("phone\n".encode("utf-16"), "is UTF-16 text, not UTF-8; save the file as CSV UTF-8"),
     ],
 )
 def test_unreadable_files_say_why(tmp_path: Path, content: bytes, message: str) -> None:
