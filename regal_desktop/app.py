@@ -10,6 +10,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import (
     QEvent,
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from regal_desktop import __version__
 from regal_desktop.context import open_context
+from regal_desktop.logs import report_unexpected, setup_logging, stop_logging
+from regal_desktop.paths import AppPaths
 from regal_desktop.store import StoreError
 from regal_desktop.ui.context import WindowContext, window_settings
 from regal_desktop.ui.icons import app_icon
@@ -85,6 +88,20 @@ class _FirstPaint(QObject):
         return False
 
 
+class _ShowUnexpected:
+    """``sys.excepthook`` for the window: an error in a slot is logged with its traceback
+    and shown as one sentence; the window goes on (drafts are autosaved)."""
+
+    def __init__(self, window: MainWindow, paths: AppPaths) -> None:
+        self.window, self.paths = window, paths
+
+    def __call__(
+        self, kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        message = report_unexpected(error.with_traceback(trace), self.paths)
+        QMessageBox.warning(self.window, "Regal Desktop", message)
+
+
 def run_gui(argv: list[str]) -> int:
     """Run the window until it closes; returns the exit code.
 
@@ -115,6 +132,9 @@ def run_gui(argv: list[str]) -> int:
         window.close()
         window.context.app.close()
         return 0 if watcher.painted else 1
+    paths = window.context.paths
+    log = setup_logging(paths)
+    sys.excepthook = _ShowUnexpected(window, paths)
     window.show()
     if window.sending is not None:
         QTimer.singleShot(0, window.sending.resume)
@@ -123,4 +143,6 @@ def run_gui(argv: list[str]) -> int:
     try:
         return app.exec()
     finally:
+        sys.excepthook = sys.__excepthook__
+        stop_logging(log)
         window.context.app.close()

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from regal_desktop.context import AppContext, open_context
 from regal_desktop.delivery.report import Progress
 from regal_desktop.domain.check import Checked
+from regal_desktop.logs import report_unexpected, setup_logging, stop_logging
 from regal_desktop.paths import app_paths
 from regal_desktop.services.checking import check_known
 from regal_desktop.services.payload_files import LoadedPayload, PayloadFileError, read_payloads
@@ -42,11 +43,18 @@ def context() -> Iterator[AppContext]:
         ctx = open_context()
     except StoreError as exc:
         raise fail(str(exc)) from None
+    log = setup_logging(ctx.paths)
     try:
         for notice in ctx.store.notices:
             print(f"regal-desktop: {notice}", file=sys.stderr)
         yield ctx
+    except (CommandError, StoreError, sqlite3.DatabaseError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        # A bug, not bad input: the details go to the log, the person gets one sentence.
+        raise fail(report_unexpected(exc, ctx.paths), PROBLEM) from exc
     finally:
+        stop_logging(log)
         ctx.close()
 
 
