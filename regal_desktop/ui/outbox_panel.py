@@ -140,6 +140,7 @@ class OutboxPanel(QWidget):
         self.model = OutboxModel(store, self)
         self.view = QTableView()
         self.view.setObjectName("outboxView")
+        self.view.setAccessibleName("Requests waiting or failed")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
