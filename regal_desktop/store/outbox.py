@@ -143,6 +143,10 @@ def _sha256(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+#: Requests parsed and written per executemany (bounds memory, not the transaction).
+_CHUNK = 1000
+
+
 class Outbox:
     """Queue, claim and settle requests; every write is one transaction."""
 
@@ -152,26 +156,47 @@ class Outbox:
 
     def enqueue(self, items: Sequence[NewRequest]) -> list[int]:
         """Queue ``items`` in one transaction (all or none) and return their ids in order."""
-        parsed: list[dict[str, Any]] = []
-        for number, item in enumerate(items, start=1):
-            try:
-                parsed.append(json.loads(item.body))
-            except ValueError as exc:
-                raise ValueError(
-                    f"request {number} of {len(items)} for {item.contact or 'a contact'}: "
-                    f"the body is not JSON: {exc}"
-                ) from exc
         with transaction(self.conn):
-            return self._insert(items, parsed)
+            return self._insert(items)
 
-    def _insert(self, items: Sequence[NewRequest], parsed: list[dict[str, Any]]) -> list[int]:
-        """Insert inside the caller's transaction. Ids are given explicitly (max + 1, ...)
-        since executemany cannot return them; the write lock makes this safe."""
+    @staticmethod
+    def _parse(number: int, total: int, item: NewRequest) -> dict[str, Any]:
+        try:
+            body = json.loads(item.body)
+        except ValueError as exc:
+            raise ValueError(
+                f"request {number} of {total} for {item.contact or 'a contact'}: "
+                f"the body is not JSON: {exc}"
+            ) from exc
+        if not isinstance(body, dict):
+            raise ValueError(f"request {number} of {total}: the body is not a JSON object")
+        return body
+
+    def _insert(self, items: Sequence[NewRequest]) -> list[int]:
+        """Insert inside the caller's transaction, a chunk at a time (so 100,000 bodies are
+        never all parsed at once). Ids are given explicitly (max + 1, ...) since
+        executemany cannot return them; the write lock makes this safe."""
         first = int(
             self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM requests").fetchone()[0]
         )
         ids = list(range(first, first + len(items)))
         now = utc_now()
+        for start in range(0, len(items), _CHUNK):
+            chunk = items[start : start + _CHUNK]
+            parsed = [
+                self._parse(number, len(items), item)
+                for number, item in enumerate(chunk, start=start + 1)
+            ]
+            self._insert_chunk(ids[start : start + len(chunk)], chunk, parsed, now)
+        return ids
+
+    def _insert_chunk(
+        self,
+        ids: list[int],
+        items: Sequence[NewRequest],
+        parsed: list[dict[str, Any]],
+        now: str,
+    ) -> None:
         self.conn.executemany(
             "INSERT INTO requests (id, created_at, profile, endpoint, operator, contact, "
             "origin, body, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -217,7 +242,6 @@ class Outbox:
                 for c in consent_changes(body)
             ],
         )
-        return ids
 
     def claim(
         self, profile: str, limit: int, claimer: str, now: float | None = None
@@ -374,7 +398,7 @@ class Outbox:
         dropped in the same transaction, so it can never go out as well as its fix.
         """
         try:
-            parsed = json.loads(body)
+            json.loads(body)  # checked before the original is touched
         except ValueError as exc:
             raise ValueError(f"the fixed body for request {request_id} is not JSON: {exc}") from exc
         with transaction(self.conn):
@@ -393,7 +417,7 @@ class Outbox:
                 body=body,
                 origin=f"fix:{request_id}",
             )
-            return self._insert([item], [parsed])[0]
+            return self._insert([item])[0]
 
 
 __all__ = [
