@@ -53,7 +53,10 @@ typecheck: venv
 pytest: venv system-deps
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m "not drill"
 
+# Byte-compiled first, as an installed application is: with PYTHONDONTWRITEBYTECODE set
+# (as on CI machines), every start would otherwise compile our modules again.
 bench: venv system-deps
+	$(PY) -m compileall -q regal_desktop resources benchmarks >/dev/null
 	QT_QPA_PLATFORM=offscreen $(PY) -m benchmarks
 
 drills: venv system-deps

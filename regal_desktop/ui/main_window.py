@@ -102,6 +102,14 @@ class MainWindow(QMainWindow):
 
     # -- menus -----------------------------------------------------------------------
 
+    def menu(self, title: str) -> QMenu:
+        """The menu called ``title`` (e.g. "&View"), added at the end if missing."""
+        for action in self.menuBar().actions():
+            menu = action.menu()
+            if isinstance(menu, QMenu) and action.text() == title:
+                return menu
+        return self.menuBar().addMenu(title)
+
     def _action(
         self,
         text: str,

@@ -14,26 +14,20 @@ every delivery.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QWidget
 
-from regal_desktop.ui.directory_view import DirectoryView
-from regal_desktop.ui.history_view import HistoryView
-from regal_desktop.ui.import_wizard import ImportWizard
 from regal_desktop.ui.main_window import MainWindow
 from regal_desktop.ui.memory_prompts import DialogMemoryPrompts, MemoryPrompts
 
-
-def _menu(window: MainWindow, title: str) -> QMenu:
-    """The window's menu called ``title`` (e.g. "&View"), added at the end if missing."""
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu) and action.text() == title:
-            return menu
-    return window.menuBar().addMenu(title)
+if TYPE_CHECKING:
+    # Imported when first opened: the window should not wait for them at start-up.
+    from regal_desktop.ui.directory_view import DirectoryView
+    from regal_desktop.ui.history_view import HistoryView
+    from regal_desktop.ui.import_wizard import ImportWizard
 
 
 class MemoryUi(QObject):
@@ -60,11 +54,11 @@ class MemoryUi(QObject):
         self.import_action = self._action(
             "&Import CSV…", "Ctrl+I", "importAction", self.show_import
         )
-        view = _menu(window, "&View")
+        view = window.menu("&View")
         view.addSeparator()
         view.addAction(self.history_action)
         view.addAction(self.contacts_action)
-        file_menu = _menu(window, "&File")
+        file_menu = window.menu("&File")
         # Before "Save draft" and "Quit": after Open recent, with the other ways in.
         if window.save_action in file_menu.actions():
             file_menu.insertAction(window.save_action, self.import_action)
@@ -90,6 +84,8 @@ class MemoryUi(QObject):
     def show_history(self) -> HistoryView:
         """Show the history window (read again)."""
         if self.history is None:
+            from regal_desktop.ui.history_view import HistoryView
+
             store = self.window.context.app.store
             self.history = HistoryView(store, self.prompts, self.open_body, self.window)
             self.history.setWindowFlag(Qt.WindowType.Window)
@@ -101,6 +97,8 @@ class MemoryUi(QObject):
     def show_directory(self) -> DirectoryView:
         """Show the contacts window with the search box focused."""
         if self.directory is None:
+            from regal_desktop.ui.directory_view import DirectoryView
+
             store = self.window.context.app.store
             self.directory = DirectoryView(store, self.open_contact, self.window)
             self.directory.setWindowFlag(Qt.WindowType.Window)
@@ -112,6 +110,8 @@ class MemoryUi(QObject):
     def show_import(self) -> ImportWizard:
         """Show the import wizard; a new one unless one is open."""
         if self.wizard is None or not self.wizard.isVisible():
+            from regal_desktop.ui.import_wizard import ImportWizard
+
             app = self.window.context.app
             self.wizard = ImportWizard(app, self.prompts, self.sending, self.window)
             self.wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

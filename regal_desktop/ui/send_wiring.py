@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QToolBar,
     QVBoxLayout,
@@ -55,15 +54,6 @@ def badge(controller: SendController, name: str) -> tuple[str, str, str]:
     if profile.is_production:
         return f"PRODUCTION · {name}", _RED, f"Sends to a real Regal account: {profile.endpoint}"
     return f"LOCAL · {name}", _BLUE, f"Sends to a receiver on this computer: {profile.endpoint}"
-
-
-def _menu(window: MainWindow, title: str) -> QMenu:
-    """The window's menu called ``title`` (e.g. "&Edit"), added at the end if missing."""
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu) and action.text() == title:
-            return menu
-    return window.menuBar().addMenu(title)
 
 
 class WelcomeBanner(QFrame):
@@ -142,10 +132,10 @@ class _SendingUi(QObject):
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(self.open_settings)
         window.addAction(self.settings_action)
-        edit = _menu(window, "&Edit")
+        edit = window.menu("&Edit")
         edit.addSeparator()
         edit.addAction(self.settings_action)
-        view = _menu(window, "&View")
+        view = window.menu("&View")
         outbox_toggle = self.dock.toggleViewAction()
         outbox_toggle.setShortcut(QKeySequence("Ctrl+Shift+O"))
         view.addAction(outbox_toggle)
