@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, overload
 
 from regal_desktop.domain.check import Checked, check
+from regal_desktop.domain.consent import consent_changes
 from regal_desktop.domain.findings import Finding
 from regal_desktop.domain.import_rows import (
     REJECTED_COLUMNS,
@@ -101,6 +102,8 @@ class ImportPlan:
     rows: int = 0
     #: Rows without any text, not sent and not rejected.
     skipped: int = 0
+    #: Consent changes (opt-ins and opt-outs) the good rows carry, counted while planning.
+    consent_changes: int = 0
 
     @property
     def warnings(self) -> int:
@@ -299,6 +302,7 @@ def _plan_row(
         return
     compact = json.dumps(checked.body, ensure_ascii=False)
     plan.good.append(GoodRow(line, compact, row.notes + checked.warnings))
+    plan.consent_changes += len(consent_changes(checked.body))
 
 
 def write_rejected_to(plan: ImportPlan, stream: TextIO) -> int:

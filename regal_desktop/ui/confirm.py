@@ -84,6 +84,19 @@ def build_confirmation(
     )
 
 
+def bulk_confirmation(
+    profile: AccountProfile, rows: int, changes: int, source: str
+) -> Confirmation:
+    """Describe sending ``rows`` imported contacts carrying ``changes`` consent changes."""
+    return Confirmation(
+        profile=profile.name,
+        endpoint=profile.endpoint,
+        production=profile.is_production,
+        contact=f"{rows:,} contacts from {source}",
+        changes=(f"{changes:,} consent changes (opt-ins and opt-outs)",) if changes else (),
+    )
+
+
 def ask_confirmation(parent: QWidget, confirmation: Confirmation) -> bool:
     """Show the question in a dialog; True only when the user chose to send."""
     box = QMessageBox(parent)

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 )
 
 from regal_desktop.context import AppContext
-from regal_desktop.domain.consent import consent_changes
 from regal_desktop.domain.import_rows import ColumnMapping
 from regal_desktop.domain.model import body_text
 from regal_desktop.services.bulk_import import (
@@ -51,7 +50,7 @@ from regal_desktop.services.checking import checker_for
 from regal_desktop.services.evidence import ExportError
 from regal_desktop.services.sending import queue
 from regal_desktop.store import StoreError, open_store
-from regal_desktop.ui.confirm import Confirmation
+from regal_desktop.ui.confirm import bulk_confirmation
 from regal_desktop.ui.import_state import ImportState, error_label
 from regal_desktop.ui.table_model import RowsModel
 
@@ -277,13 +276,8 @@ class PreviewPage(QWizardPage):
             return False  # the controller said why (no key given, bad profile)
         profile = destination.profile
         if profile.is_production:
-            changes = sum(len(consent_changes(row.body)) for row in plan.good)
-            confirmation = Confirmation(
-                profile=profile.name,
-                endpoint=profile.endpoint,
-                production=True,
-                contact=f"{len(plan.good):,} contacts from {Path(plan.source).name}",
-                changes=(f"{changes:,} consent changes (opt-ins and opt-outs)",) if changes else (),
+            confirmation = bulk_confirmation(
+                profile, len(plan.good), plan.consent_changes, Path(plan.source).name
             )
             if not sending.prompts.confirm_send(self, confirmation):
                 return False

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from regal_desktop.domain.check import check
+from regal_desktop.domain.consent import consent_changes
 from regal_desktop.domain.import_rows import ColumnMapping, MappingError
 from regal_desktop.services.bulk_import import (
     HeaderError,
@@ -281,3 +282,11 @@ def test_old_mac_line_endings_count_as_lines(tmp_path: Path) -> None:
     plan = plan_file(path)
     assert [row.line for row in plan.good] == [2]
     assert [row.line for row in plan.rejected] == [3]
+
+
+@pytest.mark.parametrize("name", ["web-form.csv", "stop-list.csv", "bad-cells.csv"])
+def test_the_plan_counts_the_consent_changes_of_its_good_rows(name: str) -> None:
+    plan = plan_file(CSV / name)
+    counted = sum(len(consent_changes(row.body)) for row in plan.good)
+    assert plan.consent_changes == counted
+    assert counted > 0
