@@ -27,12 +27,12 @@ from regal_desktop.context import open_context
 from regal_desktop.logs import report_unexpected, setup_logging, stop_logging
 from regal_desktop.paths import AppPaths
 from regal_desktop.store import StoreError
-from regal_desktop.ui.context import WindowContext, window_settings
-from regal_desktop.ui.icons import app_icon
-from regal_desktop.ui.main_window import MainWindow
-from regal_desktop.ui.memory_wiring import attach_memory
-from regal_desktop.ui.send_wiring import attach_sending
-from regal_desktop.ui.settings_dialog import consent_templates
+from regal_desktop.ui.outbox.account_bar import attach_sending
+from regal_desktop.ui.settings.dialog import consent_templates
+from regal_desktop.ui.shell.context import WindowContext, window_settings
+from regal_desktop.ui.shell.icons import app_icon
+from regal_desktop.ui.shell.memory_wiring import attach_memory
+from regal_desktop.ui.shell.window import MainWindow
 
 #: Qt messages that say nothing about the application (headless platform plugins).
 _HARMLESS_QT_MESSAGES = frozenset({"This plugin does not support propagateSizeHints()"})

@@ -11,9 +11,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from delivery_helpers import fill_outbox, make_body, states
 
 from regal_desktop.sandbox import Faults, Sandbox
+from tests.helpers.delivery import fill_outbox, make_body, states
 
 SCRIPT = Path(__file__).with_name("drill_sender.py")
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from delivery_helpers import PROFILE, fill_outbox, make_body, states
 
 from regal_desktop.delivery.client import Backoff
 from regal_desktop.delivery.endpoint import EndpointError
@@ -22,6 +21,7 @@ from regal_desktop.delivery.ratelimit import REGAL_LIMIT
 from regal_desktop.delivery.report import Progress
 from regal_desktop.delivery.sender import DeliveryTarget, Sender
 from regal_desktop.sandbox import Faults, Sandbox
+from tests.helpers.delivery import PROFILE, fill_outbox, make_body, states
 
 FAST = Backoff(base=0.02, cap=0.1)
 KEY = "rk_live_do_not_leak_7f3a9c"

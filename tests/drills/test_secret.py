@@ -31,9 +31,9 @@ from regal_desktop.cli import main
 from regal_desktop.delivery.report import Summary
 from regal_desktop.sandbox import Sandbox
 from regal_desktop.store.outbox import RequestRow
-from regal_desktop.ui.confirm import Confirmation, SendPrompts
-from regal_desktop.ui.main_window import MainWindow
-from regal_desktop.ui.prompts import Prompts, SaveChoice
+from regal_desktop.ui.shell.dialogs import Prompts, SaveChoice
+from regal_desktop.ui.shell.send_dialogs import Confirmation, SendPrompts
+from regal_desktop.ui.shell.window import MainWindow
 
 from .tools import home
 

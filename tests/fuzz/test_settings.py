@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from regal_desktop.app import build_main_window
 from regal_desktop.cli import main
 from regal_desktop.context import open_context
-from regal_desktop.ui.prompts import Prompts, SaveChoice
+from regal_desktop.ui.shell.dialogs import Prompts, SaveChoice
 
 PAYLOADS = Path(__file__).parents[1] / "data" / "payloads"
 CSV = Path(__file__).parents[1] / "data" / "csv" / "crm-export.csv"

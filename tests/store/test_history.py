@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from store_helpers import opt_in_body, request
 
 from regal_desktop.domain.model import Channel
 from regal_desktop.store import AttemptResult, Outcome, RequestRow, Store
+from tests.helpers.store import opt_in_body, request
 
 PHONE = "+19545582399"
 

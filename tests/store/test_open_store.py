@@ -10,10 +10,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from store_helpers import opt_in_body, request
 
 from regal_desktop.store import NotADatabaseError, Store, StoreError, open_store, operator_name
 from regal_desktop.store.db import SCHEMA_VERSION
+from tests.helpers.store import opt_in_body, request
 
 GARBAGE = b"This is a spreadsheet, not a database.\n" * 200
 

@@ -11,10 +11,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from store_helpers import opt_in_body, request
 
 from regal_desktop.store import AttemptResult, Outcome, Store, open_store
 from regal_desktop.store.outbox import this_claimer
+from tests.helpers.store import opt_in_body, request
 
 T0 = "2024-05-01T10:00:00.000Z"
 T1 = "2024-05-01T10:00:01.000Z"

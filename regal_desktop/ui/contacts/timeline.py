@@ -1,0 +1,167 @@
+"""The consent timeline of one phone number or e-mail address, per channel.
+
+Answers "when did +1 954-558-2399 agree to SMS, to what words, from where, who recorded
+it, and did Regal accept it?" from ``History.consent_timeline`` (oldest first).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from regal_desktop.domain.consent import format_point
+from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
+from regal_desktop.store import Store
+from regal_desktop.store.history import TimelineEntry
+from regal_desktop.ui.shell.table_model import RowsModel
+from regal_desktop.ui.shell.time_text import local_time
+
+COLUMNS = (
+    "Recorded",
+    "Channel",
+    "Change",
+    "Consent text",
+    "IP",
+    "Consent time",
+    "Source",
+    "Operator",
+    "Status",
+)
+_TEXT_COLUMN = 3
+_IN, _OUT = QColor("#2e7d32"), QColor("#b3261e")
+
+
+def status_words(entry: TimelineEntry) -> str:
+    """Whether Regal has the change: ``Delivered 2026-11-25 14:03:09``, ``Queued``, ..."""
+    words = entry.state.capitalize()
+    return f"{words} {local_time(entry.finished_at)}" if entry.finished_at else words
+
+
+class TimelineModel(RowsModel[TimelineEntry]):
+    """The consent changes of one point, oldest first."""
+
+    columns = COLUMNS
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+
+    def show_point(self, point: str | None, channel: str | None = None) -> None:
+        """Show the changes of ``point`` (on ``channel``, or all); None empties the table."""
+        self.set_rows(self._store.history.consent_timeline(point, channel) if point else [])
+
+    def cell(self, item: TimelineEntry, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(item, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == _TEXT_COLUMN:
+            return item.text  # the whole text; the cell may cut it
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
+            return _IN if item.subscribed else _OUT
+        return None
+
+    @staticmethod
+    def _text(entry: TimelineEntry, column: int) -> str:
+        values = (
+            local_time(entry.queued_at),
+            entry.channel.label,
+            "Opt-in" if entry.subscribed else "Opt-out",
+            entry.text or "",
+            entry.ip or "",
+            entry.timestamp or "",
+            entry.source or "",
+            entry.operator,
+            status_words(entry),
+        )
+        return values[column] if 0 <= column < len(values) else ""
+
+
+class TimelineView(QWidget):
+    """Choose one of a contact's numbers or addresses and a channel; see its changes."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timelineView")
+        self.point_combo = QComboBox()
+        self.point_combo.setObjectName("timelinePointCombo")
+        self.point_combo.setMinimumContentsLength(22)
+        self.channel_combo = QComboBox()
+        self.channel_combo.setObjectName("timelineChannelCombo")
+        self.model = TimelineModel(store, self)
+        self.table = QTableView()
+        self.table.setObjectName("timelineTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.summary = QLabel()
+        self.summary.setObjectName("timelineSummary")
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Consent timeline of"))
+        top.addWidget(self.point_combo, 1)
+        top.addWidget(QLabel("on"))
+        top.addWidget(self.channel_combo)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        self.point_combo.currentIndexChanged.connect(self._point_chosen)
+        self.channel_combo.currentIndexChanged.connect(self.refresh)
+        self.set_points((), ())
+
+    def set_points(self, phones: tuple[str, ...], emails: tuple[str, ...]) -> None:
+        """Offer a contact's phones and e-mails (the first is shown)."""
+        self.point_combo.blockSignals(True)
+        self.point_combo.clear()
+        for phone in phones:
+            self.point_combo.addItem(f"☎ {format_point(phone)}", phone)
+        for email in emails:
+            self.point_combo.addItem(f"✉ {email}", email)
+        self.point_combo.setEnabled(bool(phones or emails))
+        self.point_combo.blockSignals(False)
+        self._point_chosen()
+
+    def _point_chosen(self) -> None:
+        point = self.point_combo.currentData()
+        channels: tuple[Channel, ...] = ()
+        if isinstance(point, str):
+            channels = EMAIL_CHANNELS if "@" in point else PHONE_CHANNELS
+        self.channel_combo.blockSignals(True)
+        self.channel_combo.clear()
+        self.channel_combo.addItem("every channel", None)
+        for channel in channels:
+            self.channel_combo.addItem(channel.label, channel.value)
+        self.channel_combo.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the chosen point's changes again."""
+        point = self.point_combo.currentData()
+        self.model.show_point(
+            point if isinstance(point, str) else None, self.channel_combo.currentData()
+        )
+        self.table.resizeColumnsToContents()
+        count = self.model.rowCount()
+        if not isinstance(point, str):
+            self.summary.setText("Choose a contact to see its consent history.")
+        elif count == 0:
+            self.summary.setText("No consent change was ever sent for this from this desk.")
+        else:
+            self.summary.setText(f"{count} change{'' if count == 1 else 's'}, oldest first")

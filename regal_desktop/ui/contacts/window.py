@@ -1,0 +1,179 @@
+"""The contact directory: search as you type, open a contact, see its consent timeline.
+
+``Directory.find`` does the matching (phone in any format, e-mail, userId, name words)
+on indexes, so one search is a few milliseconds even with 100,000 contacts; typing
+waits for a short pause so a burst of keys costs one search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    Qt,
+    QTimer,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from regal_desktop.domain.consent import format_point
+from regal_desktop.store import ContactSummary, Store
+from regal_desktop.ui.contacts.timeline import TimelineView
+from regal_desktop.ui.shell.table_model import RowsModel
+
+COLUMNS = ("Name", "Primary", "userId", "Phones", "E-mails")
+#: How many contacts one search shows: enough to pick from, few enough to draw at once.
+LIMIT = 50
+TYPING_PAUSE_MS = 150
+
+
+class ContactListModel(RowsModel[ContactSummary]):
+    """The contacts a search found, best match first."""
+
+    columns = COLUMNS
+
+    def cell(self, item: ContactSummary, column: int, role: int) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        values = (
+            item.name,
+            format_point(item.display),
+            item.user_id or "",
+            ", ".join(format_point(p) for p in item.phones),
+            ", ".join(item.emails),
+        )
+        return values[column]
+
+
+class DirectoryView(QWidget):
+    """Search box, results, Open in editor, and the chosen contact's consent timeline.
+
+    ``open_contact`` receives the directory's profile of the chosen contact (the caller
+    asks to save the editor's contact first).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        open_contact: Callable[[dict[str, Any]], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("directoryView")
+        self.setWindowTitle("Contacts — Regal Desktop")
+        self._store = store
+        self._open_contact = open_contact
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("directorySearchEdit")
+        self.search_edit.setPlaceholderText("Search by phone (any format), e-mail, userId or name")
+        self.search_edit.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("directoryCount")
+        self.model = ContactListModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("directoryTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _: self.open_selected())
+        self.open_button = QPushButton("Open in editor")
+        self.open_button.setObjectName("directoryOpenButton")
+        self.open_button.setToolTip("Load this contact's profile into the editor")
+        self.open_button.clicked.connect(self.open_selected)
+        self.timeline = TimelineView(store)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search_edit, 1)
+        top.addWidget(self.open_button)
+        results = QWidget()
+        results_layout = QVBoxLayout(results)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.addLayout(top)
+        results_layout.addWidget(self.table, 1)
+        results_layout.addWidget(self.count_label)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(results)
+        splitter.addWidget(self.timeline)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self._typing = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self.search)
+        self.search_edit.textChanged.connect(self._typing.start)
+        self.search_edit.returnPressed.connect(lambda: self.search())
+        self.table.selectionModel().selectionChanged.connect(self._contact_chosen)
+        self.model.modelReset.connect(self._contact_chosen)
+        self.resize(1000, 640)
+        self.search()
+
+    def search(self, keep: int | None = None) -> None:
+        """Find contacts for the text typed so far; select contact ``keep`` if found, else
+        the first."""
+        self._typing.stop()
+        text = self.search_edit.text()
+        found = self._store.directory.find(text, LIMIT)
+        self.model.set_rows(found)
+        if found:
+            ids = [contact.id for contact in found]
+            row = ids.index(keep) if keep in ids else 0
+            flags = (
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows
+            )
+            self.table.selectionModel().select(self.model.index(row, 0), flags)
+            self.table.resizeColumnsToContents()
+        if not text.strip():
+            total = self._store.directory.count()
+            self.count_label.setText(f"{total:,} contacts known to this desk. Type to search.")
+        elif not found:
+            self.count_label.setText(f"No contact matches “{text.strip()}”.")
+        else:
+            more = f" (the first {LIMIT}; type more to narrow)" if len(found) == LIMIT else ""
+            self.count_label.setText(f"{len(found)} found{more}")
+
+    def refresh(self) -> None:
+        """Search again (after a delivery), keeping the chosen contact chosen."""
+        chosen = self.selected()
+        self.search(chosen.id if chosen else None)
+
+    def selected(self) -> ContactSummary | None:
+        """The contact selected in the results, or None."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _contact_chosen(self) -> None:
+        contact = self.selected()
+        self.open_button.setEnabled(contact is not None)
+        if contact is None:
+            self.timeline.set_points((), ())
+        else:
+            self.timeline.set_points(contact.phones, contact.emails)
+
+    def open_selected(self) -> bool:
+        """Hand the selected contact's profile to ``open_contact``; False if none."""
+        contact = self.selected()
+        profile = self._store.directory.get(contact.display) if contact else None
+        if profile is None:
+            return False
+        self._open_contact(profile)
+        return True

@@ -1,0 +1,293 @@
+"""Step 3 of the import: read and check every row on a worker thread, then show the result.
+
+The page shows the counts, the first rows exactly as they will be sent, and every
+rejected row with its line and reason (savable as CSV with a reason column). "Send"
+queues the good rows in one transaction, after the same production confirmation as a
+single send; until then nothing is in the outbox.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QObject,
+    Qt,
+    QThread,
+    Signal,
+)
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from regal_desktop.context import AppContext
+from regal_desktop.domain.import_rows import ColumnMapping
+from regal_desktop.domain.model import body_text
+from regal_desktop.services.bulk_import import (
+    ImportFileError,
+    ImportPlan,
+    RejectedRow,
+    plan_file,
+    write_rejected,
+)
+from regal_desktop.services.checking import checker_for
+from regal_desktop.services.evidence import ExportError
+from regal_desktop.services.sending import queue
+from regal_desktop.store import StoreError, open_store
+from regal_desktop.ui.csv_import.state import ImportState, error_label
+from regal_desktop.ui.shell.send_dialogs import bulk_confirmation
+from regal_desktop.ui.shell.table_model import RowsModel
+
+REJECTED_COLUMNS = ("Line", "Reason", "Cells")
+#: How many good rows the preview shows as JSON.
+PREVIEW_ROWS = 3
+
+
+class _PlanAbandonedError(Exception):
+    """Raised from the progress callback to abandon a plan nobody wants any more."""
+
+
+class PlanThread(QThread):
+    """Runs ``plan_file`` with its own store connection (SQLite connections are per thread)."""
+
+    progressed = Signal(int, int)  # line reached, lines in the file
+    planned = Signal(object)  # ImportPlan
+    failed = Signal(str)
+
+    def __init__(
+        self, app: AppContext, path: Path, mapping: ColumnMapping, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._app, self._path, self._mapping = app, path, mapping
+        self._region = app.region  # read here: the store's connection is the GUI thread's
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            with open_store(self._app.database) as store:
+                # The directory's profiles make the warnings match a single send's.
+                checker = checker_for(self._region, store.directory.get)
+                plan = plan_file(
+                    self._path, self._mapping, checker=checker, on_progress=self._progress
+                )
+        except _PlanAbandonedError:
+            return
+        except (ImportFileError, StoreError) as exc:
+            self.failed.emit(str(exc))
+            return
+        self.planned.emit(plan)
+
+    def _progress(self, line: int, lines: int) -> None:
+        if self._stop.is_set():
+            raise _PlanAbandonedError
+        self.progressed.emit(line, lines)
+
+    def request_stop(self) -> None:
+        """Abandon the plan at the next progress report (safe from any thread)."""
+        self._stop.set()
+
+
+class RejectedModel(RowsModel[RejectedRow]):
+    """The rejected rows of a plan: line, reason, and the cells as read."""
+
+    columns = REJECTED_COLUMNS
+
+    def cell(self, item: RejectedRow, column: int, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (str(item.line), item.reason, " | ".join(item.cells))[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class PreviewPage(QWizardPage):
+    """Counts, the first bodies, every rejected row; "Send" queues the good rows."""
+
+    def __init__(self, state: ImportState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.planner: PlanThread | None = None
+        self.setTitle("Check the rows")
+        self.setCommitPage(True)  # once queued, there is no going back to change the file
+        self.busy = QProgressBar()
+        self.busy.setObjectName("planProgress")
+        self.summary = QLabel()
+        self.summary.setObjectName("planSummary")
+        self.summary.setWordWrap(True)
+        self.error = error_label("planError")
+        self.bodies = QPlainTextEdit()
+        self.bodies.setObjectName("planBodies")
+        self.bodies.setReadOnly(True)
+        self.bodies.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.rejected = RejectedModel(self)
+        self.rejected_table = QTableView()
+        self.rejected_table.setObjectName("rejectedTable")
+        self.rejected_table.setModel(self.rejected)
+        self.rejected_table.verticalHeader().hide()
+        self.rejected_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rejected_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rejected_table.setWordWrap(False)
+        header = self.rejected_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.save_rejected_button = QPushButton("Save rejected rows…")
+        self.save_rejected_button.setObjectName("saveRejectedButton")
+        self.save_rejected_button.setToolTip(
+            "Write the rejected rows as CSV with line and reason columns, to fix and import again"
+        )
+        self.save_rejected_button.clicked.connect(self.save_rejected)
+
+        first = QWidget()
+        first_layout = QVBoxLayout(first)
+        first_layout.setContentsMargins(0, 0, 0, 0)
+        first_layout.addWidget(
+            QLabel(f"The first {PREVIEW_ROWS} requests, exactly as they will be sent:")
+        )
+        first_layout.addWidget(self.bodies)
+        rejected = QWidget()
+        rejected_layout = QVBoxLayout(rejected)
+        rejected_layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Rejected rows (not sent):"), 1)
+        top.addWidget(self.save_rejected_button)
+        rejected_layout.addLayout(top)
+        rejected_layout.addWidget(self.rejected_table)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(first)
+        splitter.addWidget(rejected)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.error)
+        layout.addWidget(splitter, 1)
+
+    def initializePage(self) -> None:
+        self.stop_planning()
+        self.error.clear()
+        self.summary.setText(f"Reading and checking every row of {self.state.path}…")
+        self.bodies.clear()
+        self.rejected.set_rows([])
+        self.save_rejected_button.setEnabled(False)
+        self.busy.setRange(0, 0)  # busy until the first progress report gives a size
+        self.busy.show()
+        assert self.state.path is not None  # the file page set it
+        thread = PlanThread(self.state.app, self.state.path, self.state.mapping, self)
+        thread.progressed.connect(self._progressed)
+        thread.planned.connect(self._planned)
+        thread.failed.connect(self._failed)
+        thread.finished.connect(thread.deleteLater)
+        self.planner = thread
+        self.state.plan = None
+        self.completeChanged.emit()
+        thread.start()
+
+    def cleanupPage(self) -> None:
+        self.stop_planning()
+
+    def stop_planning(self) -> None:
+        """Abandon a plan being read and wait for its thread."""
+        if self.planner is not None:
+            self.planner.request_stop()
+            self.planner.wait()
+            self.planner = None
+
+    def _progressed(self, line: int, lines: int) -> None:
+        self.busy.setRange(0, lines)
+        self.busy.setValue(line)
+
+    def _failed(self, message: str) -> None:
+        self.planner = None
+        self.busy.hide()
+        self.summary.clear()
+        self.error.setText(message)
+
+    def _planned(self, plan: ImportPlan) -> None:
+        self.planner = None
+        self.busy.hide()
+        self.state.plan = plan
+        good = len(plan.good)
+        lines = [plan.summary() + "."]
+        lines += [notice[0].upper() + notice[1:] + "." for notice in plan.notices]
+        if good:
+            lines.append(
+                f"Press “Send {good:,} rows” to queue them for profile "
+                f"{self.state.sending.profile_name}; the rejected rows are not sent."
+            )
+        else:
+            lines.append("No row can be sent; fix the file (or the mapping) and try again.")
+        self.summary.setText("\n".join(lines))
+        self.bodies.setPlainText(
+            "\n\n".join(
+                f"// line {row.line}\n{body_text(row.body)}" for row in plan.good[:PREVIEW_ROWS]
+            )
+        )
+        self.rejected.set_rows(plan.rejected)
+        self.rejected_table.resizeColumnToContents(0)
+        self.rejected_table.setColumnWidth(1, 420)
+        self.save_rejected_button.setEnabled(bool(plan.rejected))
+        self.setButtonText(QWizard.WizardButton.CommitButton, f"Send {good:,} rows")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.state.plan is not None and bool(self.state.plan.good)
+
+    def save_rejected(self) -> Path | None:
+        """Ask where, then write the rejected rows with their line and reason."""
+        plan, source = self.state.plan, self.state.path
+        if plan is None or source is None:
+            return None
+        suggested = source.with_name(f"{source.stem}-rejected.csv")
+        path = self.state.prompts.ask_rejected_path(self, suggested)
+        if path is None:
+            return None
+        try:
+            count = write_rejected(plan, path)
+        except ExportError as exc:
+            self.state.prompts.show_error(self, "Cannot save the rejected rows", str(exc))
+            return None
+        self.error.setText("")
+        self.summary.setText(self.summary.text() + f"\nSaved {count} rejected rows to {path}.")
+        return path
+
+    def validatePage(self) -> bool:
+        """Confirm (production) and queue the good rows; False leaves nothing queued."""
+        plan = self.state.plan
+        if plan is None or not plan.good:
+            return False
+        sending = self.state.sending
+        destination = sending.destination(sending.profile_name)
+        if destination is None:
+            return False  # the controller said why (no key given, bad profile)
+        profile = destination.profile
+        if profile.is_production:
+            confirmation = bulk_confirmation(
+                profile, len(plan.good), plan.consent_changes, Path(plan.source).name
+            )
+            if not sending.prompts.confirm_send(self, confirmation):
+                return False
+        try:
+            ids = queue(self.state.app.store, plan.prepared(), destination, self.state.app.operator)
+        except (ValueError, StoreError, sqlite3.Error) as exc:
+            self.state.prompts.show_error(
+                self, "Nothing was queued", f"Could not queue the rows: {exc}"
+            )
+            return False
+        self.state.destination, self.state.ids = destination, ids
+        sending.outbox_changed.emit()
+        return True

@@ -1,0 +1,278 @@
+"""Step 4 of the import: deliver the queued rows with progress, time left, pause and cancel.
+
+Delivery is the window's ``SendController``'s: this page starts it for the import's
+profile and follows its progress. Pause stops it after the requests in flight (the rest
+wait in the outbox); Resume starts it again; Cancel also drops this import's unsent rows
+(they stay in the history as dropped). Closing the wizard leaves delivery running, and
+whatever is still queued when the application closes waits in the outbox for next time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from enum import Enum
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from regal_desktop.delivery.report import Progress, Summary
+from regal_desktop.services.accounts import Destination
+from regal_desktop.store import Store
+from regal_desktop.store.db import transaction
+from regal_desktop.ui.csv_import.state import ImportState
+from regal_desktop.ui.outbox.controller import SendController
+
+#: How far back the sending speed is measured for the estimate of time left.
+_SPEED_WINDOW_S = 10.0
+_STOP_POLL_MS = 50
+
+
+def time_left(remaining: int, per_second: float) -> str:
+    """``about 2 min 05 s left`` for ``remaining`` requests at ``per_second``."""
+    if remaining <= 0:
+        return ""
+    if per_second <= 0:
+        return "estimating time left…"
+    seconds = round(remaining / per_second)
+    if seconds < 60:
+        return f"about {max(seconds, 1)} s left"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"about {minutes} min {seconds:02d} s left"
+    hours, minutes = divmod(minutes, 60)
+    return f"about {hours} h {minutes:02d} min left"
+
+
+class Speed:
+    """Requests finished per second over the last few seconds (restarted on resume)."""
+
+    def __init__(self) -> None:
+        self._points: deque[tuple[float, int]] = deque()
+
+    def restart(self) -> None:
+        """Forget the past (after a pause the speed starts again)."""
+        self._points.clear()
+
+    def note(self, done: int, now: float | None = None) -> float:
+        """Record ``done`` requests at ``now``; the speed over the window so far."""
+        at = time.monotonic() if now is None else now
+        self._points.append((at, done))
+        while len(self._points) > 2 and at - self._points[0][0] > _SPEED_WINDOW_S:
+            self._points.popleft()
+        first_at, first_done = self._points[0]
+        return (done - first_done) / (at - first_at) if at > first_at else 0.0
+
+
+class RunState(Enum):
+    """Where the import's delivery stands."""
+
+    SENDING = "sending"
+    PAUSING = "pausing"
+    PAUSED = "paused"
+    CANCELLING = "cancelling"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+def drop_unsent(store: Store, ids: list[int]) -> int:
+    """Drop every request of ``ids`` still waiting (queued, held), in one transaction."""
+    dropped = 0
+    with transaction(store.conn):
+        for request_id in ids:
+            try:
+                store.outbox.drop(request_id)
+            except ValueError:
+                continue  # delivered, rejected by Regal or already dropped: it stays so
+            dropped += 1
+    return dropped
+
+
+class ImportRun(QObject):
+    """Follows one import's delivery through the controller; pause, resume, cancel."""
+
+    changed = Signal()
+
+    def __init__(
+        self, controller: SendController, destination: Destination, ids: list[int]
+    ) -> None:
+        super().__init__(controller)
+        self.controller = controller
+        self.destination = destination
+        self.ids = ids
+        self.state = RunState.SENDING
+        self.remaining = len(ids)
+        self.delivered = self.rejected = self.held = self.dropped = 0
+        self.per_second = 0.0
+        self._speed = Speed()
+        self._waiting = QTimer(self, interval=_STOP_POLL_MS)
+        self._waiting.timeout.connect(self._check_stopped)
+        controller.progress.connect(self._progress)
+        controller.finished.connect(self._finished)
+
+    @property
+    def profile(self) -> str:
+        """The profile the rows were queued for."""
+        return self.destination.profile.name
+
+    @property
+    def done(self) -> int:
+        """How many of the import's requests are no longer waiting."""
+        return len(self.ids) - self.remaining
+
+    def start(self) -> None:
+        """Deliver (again, after a pause)."""
+        self._speed.restart()
+        self.state = RunState.SENDING
+        self.controller.start(self.destination)
+        self.changed.emit()
+
+    def pause(self) -> None:
+        """Stop after the requests in flight; the rest wait in the outbox."""
+        if self.state is RunState.SENDING:
+            self.state = RunState.PAUSING
+            self._stop()
+
+    def cancel(self) -> None:
+        """Stop, then drop the import's requests that were not sent."""
+        if self.state in (RunState.SENDING, RunState.PAUSING, RunState.PAUSED):
+            self.state = RunState.CANCELLING
+            self._stop()
+
+    def _stop(self) -> None:
+        self.controller.stop(self.profile)
+        self._waiting.start()
+        self.changed.emit()
+        self._check_stopped()
+
+    def _check_stopped(self) -> None:
+        if self.controller.is_running(self.profile):
+            return
+        self._waiting.stop()
+        if self.state is RunState.PAUSING:
+            self.state = RunState.PAUSED
+        elif self.state is RunState.CANCELLING:
+            self.dropped = drop_unsent(self.controller.app.store, self.ids)
+            self.remaining = 0
+            self.state = RunState.CANCELLED
+            self.controller.outbox_changed.emit()
+        self.changed.emit()
+
+    def _progress(self, progress: Progress) -> None:
+        if self.state is not RunState.SENDING and self.state is not RunState.PAUSING:
+            return
+        # The counts are the profile's (``queued`` includes rows waiting to retry); rows
+        # queued for the profile by other sends count as this import's.
+        waiting = progress.queued + progress.in_flight
+        self.remaining = max(0, min(len(self.ids), waiting))
+        self.per_second = self._speed.note(self.done)
+        self.changed.emit()
+
+    def _finished(self, summary: Summary) -> None:
+        if self.state in (RunState.CANCELLED, RunState.DONE):
+            return
+        self.delivered += summary.delivered
+        self.rejected += summary.rejected
+        self.held += summary.held
+        if self.state is RunState.SENDING:
+            self.remaining = min(len(self.ids), summary.remaining)
+            if self.remaining == 0 or summary.auth_failed:
+                self.state = RunState.DONE
+        self.changed.emit()
+
+
+class SendPage(QWizardPage):
+    """Progress bar, counts, time left, and Pause / Resume / Cancel."""
+
+    def __init__(self, state: ImportState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.run: ImportRun | None = None
+        self.setTitle("Sending")
+        self.setSubTitle(
+            "You can close this window: sending goes on, and the Outbox shows what waits. "
+            "Rows not sent when the application closes stay queued for the next start."
+        )
+        self.bar = QProgressBar()
+        self.bar.setObjectName("importProgress")
+        self.status = QLabel()
+        self.status.setObjectName("importStatus")
+        self.status.setWordWrap(True)
+        self.eta = QLabel()
+        self.eta.setObjectName("importEta")
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setObjectName("importPauseButton")
+        self.pause_button.setToolTip("Stop after the requests in flight; Resume goes on")
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.setObjectName("importResumeButton")
+        self.cancel_button = QPushButton("Cancel import…")
+        self.cancel_button.setObjectName("importCancelButton")
+        self.cancel_button.setToolTip("Stop and drop the rows not yet sent (kept as dropped)")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.pause_button, self.resume_button, self.cancel_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.status)
+        layout.addWidget(self.eta)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        assert self.state.destination is not None  # the preview page queued the rows
+        run = ImportRun(self.state.sending, self.state.destination, self.state.ids)
+        self.run = run
+        self.bar.setRange(0, len(run.ids))
+        run.changed.connect(self._show)
+        self.pause_button.clicked.connect(run.pause)
+        self.resume_button.clicked.connect(run.start)
+        self.cancel_button.clicked.connect(self._ask_cancel)
+        run.start()
+
+    def _ask_cancel(self) -> None:
+        if self.run is not None and self.state.prompts.confirm_cancel_import(
+            self, self.run.remaining
+        ):
+            self.run.cancel()
+
+    def isComplete(self) -> bool:
+        return self.run is not None and self.run.state in (RunState.DONE, RunState.CANCELLED)
+
+    def _show(self) -> None:
+        run = self.run
+        if run is None:
+            return
+        total = len(run.ids)
+        self.bar.setValue(run.done)
+        words = {
+            RunState.SENDING: f"Sending to {run.profile}: {run.done:,} of {total:,} done",
+            RunState.PAUSING: "Pausing after the requests in flight…",
+            RunState.PAUSED: f"Paused: {run.done:,} of {total:,} done; the rest wait in the outbox",
+            RunState.CANCELLING: "Cancelling after the requests in flight…",
+            RunState.CANCELLED: f"Cancelled: {run.dropped:,} unsent rows dropped (kept in the "
+            "history as dropped)",
+            RunState.DONE: "Done",
+        }
+        outcome = f"{run.delivered:,} delivered"
+        if run.rejected:
+            outcome += f", {run.rejected:,} rejected by Regal (open them from the Outbox)"
+        if run.held:
+            outcome += f", {run.held:,} held: the API key was refused"
+        self.status.setText(f"{words[run.state]}. {outcome}.")
+        sending = run.state is RunState.SENDING
+        self.eta.setText(time_left(run.remaining, run.per_second) if sending else "")
+        self.pause_button.setEnabled(sending)
+        self.resume_button.setEnabled(run.state is RunState.PAUSED)
+        self.cancel_button.setEnabled(
+            run.state in (RunState.SENDING, RunState.PAUSING, RunState.PAUSED)
+        )
+        self.completeChanged.emit()

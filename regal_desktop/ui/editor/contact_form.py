@@ -1,0 +1,274 @@
+"""The left side of the editor: every field of the contact and the event, in one scroll."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Literal
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from regal_desktop.ui.editor.consent_panel import ConsentPanel, ConsentTemplate
+from regal_desktop.ui.editor.contact_points import (
+    LABEL,
+    LABEL_SUGGESTIONS,
+    PRIMARY,
+    EmailTableModel,
+    PhoneTableModel,
+)
+from regal_desktop.ui.editor.delegates import ChoiceDelegate
+from regal_desktop.ui.editor.document import ContactDocument
+from regal_desktop.ui.editor.rows_editor import RowsEditor
+from regal_desktop.ui.editor.typed_rows import (
+    TYPE,
+    TYPE_CHOICES,
+    VALUE,
+    CustomTraitsModel,
+    EventPropertiesModel,
+)
+
+#: Single-line fields: draft attribute, object name, label, placeholder.
+_FIELDS = (
+    ("user_id", "userIdEdit", "User ID", "Your system's id for this person, e.g. 123"),
+    ("first_name", "firstNameEdit", "First name", ""),
+    ("last_name", "lastNameEdit", "Last name", ""),
+    ("street", "streetEdit", "Street", ""),
+    ("city", "cityEdit", "City", ""),
+    ("state", "stateEdit", "State", "e.g. FL"),
+    ("zipcode", "zipcodeEdit", "ZIP code", ""),
+    ("country", "countryEdit", "Country", "e.g. US"),
+    (
+        "event_name",
+        "eventNameEdit",
+        "Event name",
+        "e.g. Consent Updated (leave empty to send only the contact)",
+    ),
+    ("original_timestamp", "originalTimestampEdit", "Happened at", "YYYY-MM-DD HH:MM:SS +HH:MM"),
+    ("event_source", "eventSourceEdit", "Source", "e.g. crm"),
+)
+
+#: Body keys of the single-line fields, for findings: path prefix -> draft attribute.
+FIELD_PATHS: dict[tuple[str, ...], str] = {
+    ("userId",): "user_id",
+    ("traits", "firstName"): "first_name",
+    ("traits", "lastName"): "last_name",
+    ("traits", "address", "street"): "street",
+    ("traits", "address", "city"): "city",
+    ("traits", "address", "state"): "state",
+    ("traits", "address", "zipcode"): "zipcode",
+    ("traits", "address", "country"): "country",
+    ("name",): "event_name",
+    ("originalTimestamp",): "original_timestamp",
+    ("eventSource",): "event_source",
+}
+
+
+class ContactForm(QScrollArea):
+    """All inputs for one contact and its optional event; edits go to the document."""
+
+    def __init__(
+        self,
+        document: ContactDocument,
+        templates: list[ConsentTemplate],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("contactForm")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self._document = document
+        self.edits: dict[str, QLineEdit] = {}
+        self.consent = ConsentPanel(document, templates)
+        for name, object_name, label, placeholder in _FIELDS:
+            edit = QLineEdit()
+            edit.setObjectName(object_name)
+            edit.setAccessibleName(label)
+            edit.setPlaceholderText(placeholder)
+            edit.setClearButtonEnabled(True)
+            edit.textEdited.connect(lambda text, name=name: document.set_field(name, text))
+            edit.editingFinished.connect(document.end_typing)
+            self.edits[name] = edit
+
+        self.phones = RowsEditor(PhoneTableModel(document, self), "phonesView", "Phone", "phone")
+        self.emails = RowsEditor(EmailTableModel(document, self), "emailsView", "Email", "e-mail")
+        self.traits = RowsEditor(
+            CustomTraitsModel(document, self),
+            "traitsView",
+            "Trait",
+            "custom trait",
+            movable=False,
+            stretch_column=VALUE,
+        )
+        self.properties = RowsEditor(
+            EventPropertiesModel(document, self),
+            "propertiesView",
+            "Property",
+            "property",
+            movable=False,
+            stretch_column=VALUE,
+        )
+        labels = ChoiceDelegate(LABEL_SUGGESTIONS, free_text=True, parent=self)
+        types = ChoiceDelegate(TYPE_CHOICES, free_text=False, parent=self)
+        for editor in (self.phones, self.emails):
+            editor.view.setItemDelegateForColumn(LABEL, labels)
+            editor.view.horizontalHeader().resizeSection(LABEL, 110)
+            editor.view.selectionModel().currentRowChanged.connect(
+                lambda current, _previous, editor=editor: self._point_selected(
+                    editor, current.row()
+                )
+            )
+            editor.view.clicked.connect(
+                lambda index, editor=editor: self._point_selected(editor, index.row())
+            )
+        for editor in (self.traits, self.properties):
+            editor.view.setItemDelegateForColumn(TYPE, types)
+            editor.view.horizontalHeader().setSectionResizeMode(
+                0, QHeaderView.ResizeMode.Interactive
+            )
+            editor.view.horizontalHeader().resizeSection(0, 200)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setSpacing(12)
+        layout.addWidget(
+            self._group("Contact", self._fields_grid(("user_id", "first_name", "last_name")))
+        )
+        layout.addWidget(self._group("Phones", self.phones))
+        layout.addWidget(self._group("E-mail addresses", self.emails))
+        consent_group = self._group("Consent", self.consent)
+        self.consent.titleChanged.connect(consent_group.setTitle)
+        layout.addWidget(consent_group)
+        layout.addWidget(
+            self._group(
+                "Address", self._fields_grid(("street", "city", "state", "zipcode", "country"))
+            )
+        )
+        layout.addWidget(self._group("Custom traits", self.traits))
+        event = QWidget()
+        event_layout = QVBoxLayout(event)
+        event_layout.setContentsMargins(0, 0, 0, 0)
+        event_layout.addWidget(
+            self._fields_grid(("event_name", "original_timestamp", "event_source"))
+        )
+        properties_label = QLabel("Properties")
+        event_layout.addWidget(properties_label)
+        event_layout.addWidget(self.properties)
+        layout.addWidget(self._group("Event (optional)", event))
+        layout.addStretch()
+        self.setWidget(page)
+        self._set_tab_order()
+        document.changed.connect(self._refresh)
+        self._refresh()
+
+    def _set_tab_order(self) -> None:
+        # Widgets were created grouped by kind; tab should follow the page from top down.
+        edits = self.edits
+        chain: list[QWidget] = [
+            *(edits[name] for name in ("user_id", "first_name", "last_name")),
+            *self.phones.focus_chain(),
+            *self.emails.focus_chain(),
+            *self.consent.focus_chain(),
+            *(edits[name] for name in ("street", "city", "state", "zipcode", "country")),
+            *self.traits.focus_chain(),
+            *(edits[name] for name in ("event_name", "original_timestamp", "event_source")),
+            *self.properties.focus_chain(),
+        ]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    @staticmethod
+    def _group(title: str, content: QWidget) -> QGroupBox:
+        box = QGroupBox(title)
+        box.setObjectName(f"{title.split()[0].lower()}Group")
+        inner = QVBoxLayout(box)
+        inner.addWidget(content)
+        return box
+
+    def _fields_grid(self, names: tuple[str, ...]) -> QWidget:
+        widget = QWidget()
+        if len(names) <= 3:
+            form = QFormLayout(widget)
+            form.setContentsMargins(0, 0, 0, 0)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            for name in names:
+                form.addRow(self._label_for(name), self.edits[name])
+            return widget
+        # Addresses read better as street on one line, city/state/ZIP and country below.
+        grid = QGridLayout(widget)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for row, line in enumerate((names[:1], names[1:3], names[3:])):
+            for column, name in enumerate(line):
+                grid.addWidget(self._label_for(name), row, column * 2)
+                grid.addWidget(self.edits[name], row, column * 2 + 1, 1, 3 if len(line) == 1 else 1)
+        return widget
+
+    def _label_for(self, name: str) -> QLabel:
+        words = next(label for field, _, label, _ in _FIELDS if field == name)
+        label = QLabel(f"{words}:")
+        label.setBuddy(self.edits[name])
+        return label
+
+    def _point_selected(self, editor: RowsEditor, row: int) -> None:
+        other = self.emails if editor is self.phones else self.phones
+        if row >= 0:
+            other.view.clearSelection()
+        table: Literal["phones", "emails"] = "phones" if editor is self.phones else "emails"
+        self.consent.set_target(table if row >= 0 else None, row)
+
+    def _refresh(self) -> None:
+        draft = self._document.draft
+        for name, edit in self.edits.items():
+            value = getattr(draft, name)
+            # Only on undo, redo or load: resetting the same text would move the cursor.
+            if edit.text() != value:
+                edit.setText(value)
+
+    def focus_path(self, parts: list[str | int]) -> bool:
+        """Select and focus the field a finding's path names; False if there is none."""
+        for prefix, name in FIELD_PATHS.items():
+            if tuple(parts[: len(prefix)]) == prefix:
+                return self._focus(self.edits[name])
+        if parts[:2] in (["traits", "phones"], ["traits", "emails"]):
+            editor = self.phones if parts[1] == "phones" else self.emails
+            return self._focus_point(editor, parts[2:])
+        for editor, where in ((self.traits, "traits"), (self.properties, "properties")):
+            if len(parts) >= 2 and parts[0] == where and isinstance(parts[1], str):
+                row = editor.model.row_for_name(parts[1])  # type: ignore[attr-defined]
+                if row is not None:
+                    editor.select_row(row, 2)
+                    return self._focus(editor.view)
+        return False
+
+    def _focus_point(self, editor: RowsEditor, rest: list[str | int]) -> bool:
+        if not rest or not isinstance(rest[0], str):
+            return self._focus(editor.view)
+        row = editor.model.row_for_key(rest[0])  # type: ignore[attr-defined]
+        if row is None:
+            return self._focus(editor.view)
+        column = {"label": LABEL, "isPrimary": PRIMARY}.get(
+            str(rest[1]) if len(rest) > 1 else "", 0
+        )
+        editor.select_row(row, column)
+        self._point_selected(editor, row)
+        self.ensureWidgetVisible(editor.view)
+        field = str(rest[1]) if len(rest) > 1 else ""
+        for channel, channel_editor in self.consent.editors.items():
+            if field == channel.field:
+                channel_editor.focus_field(str(rest[2]) if len(rest) > 2 else "subscribed")
+                self.ensureWidgetVisible(channel_editor)
+        return True
+
+    def _focus(self, widget: QWidget) -> bool:
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.ensureWidgetVisible(widget)
+        return True

@@ -1,0 +1,188 @@
+"""Table models of a contact's phones and e-mails (number/address, label, primary, consent).
+
+Edits go through the document's commands. A number is stored as typed; the table shows
+the E.164 form the body will carry and puts any problem in the tooltip and an icon.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+
+from regal_desktop.domain.findings import Level
+from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel, ConsentState
+from regal_desktop.domain.normalise import normalise_email, normalise_phone
+from regal_desktop.ui.editor.draft import Consent
+from regal_desktop.ui.editor.rows_model import DocumentRowsModel, is_checked
+from regal_desktop.ui.shell.icons import level_icon
+
+#: The role under which a row gives the key it has in the body (E.164 or address).
+BODY_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+#: Label suggestions offered when editing a label (any other text is allowed too).
+LABEL_SUGGESTIONS = ("Mobile", "Home", "Work", "Landline", "Other")
+
+_STATE_WORDS = {
+    ConsentState.NO_STATUS: "No status",
+    ConsentState.SUBSCRIBED: "Subscribed",
+    ConsentState.UNSUBSCRIBED: "Unsubscribed",
+}
+
+POINT, LABEL, PRIMARY = 0, 1, 2
+
+
+def consent_summary(consent: Consent) -> str:
+    """How a consent reads in a table cell."""
+    return _STATE_WORDS[consent.state]
+
+
+def consent_tooltip(channel: Channel, consent: Consent) -> str:
+    """The audit fields of a consent, one per line, for a tooltip."""
+    lines = [f"{channel.label}: {_STATE_WORDS[consent.state]}"]
+    for label, value in (
+        ("Text", consent.text),
+        ("IP", consent.ip),
+        ("Time", consent.timestamp),
+        ("Source", consent.source),
+    ):
+        if value.strip():
+            lines.append(f"{label}: {value}")
+    return "\n".join(lines)
+
+
+class ContactPointModel(DocumentRowsModel):
+    """The columns phones and e-mails share; subclasses say how to read the point itself."""
+
+    table: Literal["phones", "emails"]
+    channels: tuple[Channel, ...] = ()
+    #: The row attribute holding the number or address.
+    point_field: str
+
+    def point_text(self, row: Any) -> str:
+        """What the user typed in the number/address column."""
+        raise NotImplementedError
+
+    def point_key(self, row: Any) -> str:
+        """The key the row has in the raw payload: the number or address as typed."""
+        return self.point_text(row).strip()
+
+    def point_display(self, row: Any) -> str:
+        """The number or address as it will be sent (as typed when it cannot be read)."""
+        typed = self.point_text(row).strip()
+        return self.point_check(typed)[0] or typed if typed else ""
+
+    def point_check(self, typed: str) -> tuple[str | None, str | None, tuple[str, ...]]:
+        """(normalised, error, warnings) for what the user typed."""
+        raise NotImplementedError
+
+    def row_for_key(self, key: str) -> int | None:
+        """The row a finding's path names: by the key as typed, else as it will be sent."""
+        for match in (self.point_key, self.point_display):
+            for index, row in enumerate(self._rows):
+                if match(row) == key:
+                    return index
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if index.column() in (POINT, LABEL):
+            return base | Qt.ItemFlag.ItemIsEditable
+        if index.column() == PRIMARY:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = self._rows[index.row()], index.column()
+        if role == BODY_KEY_ROLE:
+            return self.point_key(row)
+        if column == POINT:
+            return self._point_data(self.point_text(row), role)
+        if column == LABEL and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return row.label
+        if column == PRIMARY:
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Checked if row.primary else Qt.CheckState.Unchecked
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Primary: journeys call, text and e-mail only the primary."
+            return None
+        if column > PRIMARY and column - PRIMARY - 1 < len(self.channels):
+            channel = self.channels[column - PRIMARY - 1]
+            consent: Consent = getattr(row, channel.value)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return consent_summary(consent)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return consent_tooltip(channel, consent)
+        return None
+
+    def _point_data(self, typed: str, role: int) -> Any:
+        if role == Qt.ItemDataRole.EditRole:
+            return typed
+        if not typed.strip():
+            return "" if role == Qt.ItemDataRole.DisplayRole else None
+        normalised, error, warnings = self.point_check(typed.strip())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return normalised or typed
+        if role == Qt.ItemDataRole.ToolTipRole:
+            problems = [error] if error else list(warnings)
+            typed_note = f"Typed as: {typed}" if normalised and normalised != typed else ""
+            return "\n".join(p for p in (*problems, typed_note) if p) or None
+        if role == Qt.ItemDataRole.DecorationRole and error:
+            return level_icon(Level.ERROR)
+        return None
+
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value: Any,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
+        if not index.isValid():
+            return False
+        row, column = index.row(), index.column()
+        if column == PRIMARY and role == Qt.ItemDataRole.CheckStateRole:
+            self.document.set_primary(self.table, row, is_checked(value))
+            return True
+        if role != Qt.ItemDataRole.EditRole or column not in (POINT, LABEL):
+            return False
+        name = self.point_field if column == POINT else "label"
+        self.document.update_row(self.table, row, **{name: str(value)})
+        return True
+
+
+class PhoneTableModel(ContactPointModel):
+    """The phones of the contact: number, label, primary, voice and SMS consent."""
+
+    table = "phones"
+    channels = PHONE_CHANNELS
+    headers = ("Number", "Label", "Primary", "Voice", "SMS")
+    point_field = "number"
+
+    def point_text(self, row: Any) -> str:
+        return str(row.number)
+
+    def point_check(self, typed: str) -> tuple[str | None, str | None, tuple[str, ...]]:
+        result = normalise_phone(typed)
+        return result.e164, result.error, tuple(result.warnings)
+
+
+class EmailTableModel(ContactPointModel):
+    """The e-mail addresses of the contact: address, label, primary, e-mail consent."""
+
+    table = "emails"
+    channels = EMAIL_CHANNELS
+    headers = ("Address", "Label", "Primary", "E-mail")
+    point_field = "address"
+
+    def point_text(self, row: Any) -> str:
+        return str(row.address)
+
+    def point_check(self, typed: str) -> tuple[str | None, str | None, tuple[str, ...]]:
+        normalised, error = normalise_email(typed)
+        return normalised, error, ()

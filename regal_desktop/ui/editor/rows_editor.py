@@ -1,0 +1,150 @@
+"""A table of document rows with Add, Remove, Move up and Move down buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from regal_desktop.ui.editor.rows_model import DocumentRowsModel
+
+
+class RowsEditor(QWidget):
+    """A :class:`DocumentRowsModel` in a table, with the buttons that add and order rows."""
+
+    def __init__(
+        self,
+        model: DocumentRowsModel,
+        view_name: str,
+        stem: str,
+        what: str,
+        movable: bool = True,
+        stretch_column: int = 0,
+        parent: QWidget | None = None,
+    ) -> None:
+        """``view_name`` names the table (``phonesView``), ``stem`` the buttons
+        (``addPhoneButton``), ``what`` is the user's word for one row (``phone``)."""
+        super().__init__(parent)
+        self.model = model
+        self._document = model.document
+        self.view = QTableView()
+        self.view.setObjectName(view_name)
+        self.view.setAccessibleName(f"{what.capitalize()} list")
+        self.view.setModel(model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.view.setTabKeyNavigation(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 10)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Size columns from the rows on screen, not from the first 1000 rows on every
+        # keystroke (Qt's default), which made a 500-phone contact lag.
+        header.setResizeContentsPrecision(0)
+        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(72)
+
+        self.add_button = QPushButton(f"Add {what}")
+        self.add_button.setObjectName(f"add{stem}Button")
+        self.add_button.clicked.connect(self.add_row)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setObjectName(f"remove{stem}Button")
+        self.remove_button.setAccessibleName(f"Remove selected {what}")
+        self.remove_button.clicked.connect(self.remove_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        self.up_button = self.down_button = None
+        if movable:
+            self.up_button = QPushButton("Move up")
+            self.up_button.setAccessibleName(f"Move {what} up")
+            self.up_button.clicked.connect(lambda: self.move_selected(-1))
+            self.down_button = QPushButton("Move down")
+            self.down_button.setAccessibleName(f"Move {what} down")
+            self.down_button.clicked.connect(lambda: self.move_selected(1))
+            buttons.addWidget(self.up_button)
+            buttons.addWidget(self.down_button)
+        buttons.addStretch()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        layout.addLayout(buttons)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self._update_buttons)
+            signal.connect(self._fit_height)
+        self._update_buttons()
+        self._fit_height()
+
+    def focus_chain(self) -> list[QWidget]:
+        """The table and its buttons, in tab order."""
+        buttons = [self.add_button, self.remove_button, self.up_button, self.down_button]
+        return [self.view, *(button for button in buttons if button is not None)]
+
+    def current_row(self) -> int:
+        """The selected row, or -1."""
+        rows = self.view.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def select_row(self, row: int, column: int = 0, focus: bool = True) -> None:
+        """Select a row, scroll to it and (unless ``focus`` is False) focus the table."""
+        index = self.model.index(row, column)
+        self.view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(index)
+        if focus:
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def add_row(self) -> None:
+        """Append a blank row and start editing its first cell."""
+        row = self._document.add_row(self.model.table)
+        self.select_row(row)
+        self.view.edit(self.model.index(row, 0))
+
+    def remove_selected(self) -> None:
+        """Remove the selected rows and select the one that took their place."""
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
+        if rows:
+            self._document.remove_rows(self.model.table, rows)
+            if self.model.rowCount():
+                self.select_row(min(rows[0], self.model.rowCount() - 1))
+
+    def move_selected(self, delta: int) -> None:
+        """Move the selected row up (-1) or down (+1), keeping it selected."""
+        row = self.current_row()
+        if row >= 0:
+            self.select_row(self._document.move_row(self.model.table, row, delta))
+
+    def _fit_height(self) -> None:
+        # Tall enough for the rows (2 to 8 of them); more rows scroll inside the table.
+        rows = min(max(self.model.rowCount(), 2), 8)
+        height = (
+            self.view.horizontalHeader().sizeHint().height()
+            + rows * self.view.verticalHeader().defaultSectionSize()
+            + 2 * self.view.frameWidth()
+        )
+        self.view.setFixedHeight(height)
+
+    def _update_buttons(self) -> None:
+        row = self.current_row()
+        self.remove_button.setEnabled(row >= 0)
+        if self.up_button is not None and self.down_button is not None:
+            self.up_button.setEnabled(row > 0)
+            self.down_button.setEnabled(0 <= row < self.model.rowCount() - 1)

@@ -1,0 +1,280 @@
+"""The history: every request this desk sent, filtered, with its detail and evidence export.
+
+The rows come from ``History.search`` (newest first, at most ``LIMIT``); nothing here
+decides what a request or a consent change is. Export writes ``History.evidence`` for the
+current filter, or for everything, through ``services.evidence`` (atomically).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QDate,
+    Qt,
+    QTimer,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from regal_desktop.domain.consent import consent_changes, describe_change, format_point
+from regal_desktop.domain.model import Channel
+from regal_desktop.services.evidence import ExportError, export_evidence, format_for
+from regal_desktop.store import Store
+from regal_desktop.store.outbox import STATES, RequestRow
+from regal_desktop.ui.history.request_detail import RequestDetailDialog
+from regal_desktop.ui.outbox.panel import regal_answer, state_words
+from regal_desktop.ui.shell.memory_dialogs import MemoryPrompts
+from regal_desktop.ui.shell.table_model import RowsModel
+from regal_desktop.ui.shell.time_text import end_of_day, local_time, start_of_day
+
+COLUMNS = ("Time", "Operator", "Profile", "Contact", "Consent changes", "Status", "Regal's answer")
+#: How many requests one search shows; the filters narrow it down.
+LIMIT = 500
+#: The date the date boxes show as "Any" (no bound).
+_NO_DATE = QDate(2000, 1, 1)
+_TYPING_PAUSE_MS = 150
+
+
+def consent_summary(body: str) -> str:
+    """The consent changes a stored body carries, e.g. ``SMS opt-out for +1 954-…``."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return ""
+    return "; ".join(describe_change(c) for c in consent_changes(parsed))
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """What the history shows: any of contact text, a local date range, state, channel."""
+
+    contact: str = ""
+    since: date | None = None
+    until: date | None = None
+    state: str | None = None
+    channel: str | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        """Keyword arguments for ``History.search`` and ``History.evidence``."""
+        return {
+            "contact": self.contact.strip() or None,
+            "since": start_of_day(self.since) if self.since else None,
+            "until": end_of_day(self.until) if self.until else None,
+            "states": [self.state] if self.state else None,
+            "channel": self.channel,
+        }
+
+
+class HistoryModel(RowsModel[RequestRow]):
+    """Requests from the history, newest first."""
+
+    columns = COLUMNS
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._changes: dict[int, str] = {}  # request id -> consent summary, parsed once
+
+    def search(self, where: HistoryFilter) -> None:
+        """Show the requests ``where`` selects (ValueError for an impossible filter)."""
+        self.set_rows(self._store.history.search(**where.arguments(), limit=LIMIT))
+
+    def cell(self, item: RequestRow, column: int, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._text(item, column)
+        return None
+
+    def _text(self, request: RequestRow, column: int) -> str:
+        if column == 4:
+            if request.id not in self._changes:
+                self._changes[request.id] = consent_summary(request.body)
+            return self._changes[request.id]
+        values = (
+            local_time(request.created_at),
+            request.operator,
+            request.profile,
+            format_point(request.contact),
+            "",
+            state_words(request),
+            regal_answer(request.last_status, request.last_answer),
+        )
+        return values[column] if 0 <= column < len(values) else ""
+
+
+def _date_box(name: str, tip: str) -> QDateEdit:
+    box = QDateEdit()
+    box.setObjectName(name)
+    box.setCalendarPopup(True)
+    box.setDisplayFormat("yyyy-MM-dd")
+    box.setMinimumDate(_NO_DATE)
+    box.setSpecialValueText("Any")  # shown at the minimum date, which means "no bound"
+    box.setDate(_NO_DATE)
+    box.setToolTip(tip)
+    return box
+
+
+class HistoryView(QWidget):
+    """Filters, the request table, and Export; double-click shows a request in full."""
+
+    def __init__(
+        self,
+        store: Store,
+        prompts: MemoryPrompts,
+        open_in_editor: Callable[[dict[str, Any]], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyView")
+        self.setWindowTitle("History — Regal Desktop")
+        self._store = store
+        self.prompts = prompts
+        self._open_in_editor = open_in_editor
+        self.export_folder = Path.home()
+
+        self.contact_edit = QLineEdit()
+        self.contact_edit.setObjectName("historyContactEdit")
+        self.contact_edit.setPlaceholderText("Phone, e-mail or userId")
+        self.contact_edit.setClearButtonEnabled(True)
+        self.since_edit = _date_box("historySinceEdit", "Show requests queued on or after")
+        self.until_edit = _date_box("historyUntilEdit", "Show requests queued on or before")
+        self.state_combo = QComboBox()
+        self.state_combo.setObjectName("historyStateCombo")
+        self.state_combo.addItem("All statuses", None)
+        for state in STATES:
+            self.state_combo.addItem(state.capitalize(), state)
+        self.channel_combo = QComboBox()
+        self.channel_combo.setObjectName("historyChannelCombo")
+        self.channel_combo.addItem("Any channel", None)
+        for channel in Channel:
+            self.channel_combo.addItem(f"{channel.label} consent", channel.value)
+
+        self.model = HistoryModel(store, self)
+        self.table = QTableView()
+        self.table.setObjectName("historyTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda index: self.show_detail(index.row()))
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("historyCount")
+        self.filtered_check = QCheckBox("Only what the filters show")
+        self.filtered_check.setObjectName("historyExportFiltered")
+        self.filtered_check.setChecked(True)
+        self.export_button = QPushButton("Export consent evidence…")
+        self.export_button.setObjectName("historyExportButton")
+        self.export_button.setToolTip(
+            "Write every consent change (text, IP, time, operator, Regal's acceptance) "
+            "as CSV or JSON lines"
+        )
+        self.export_button.clicked.connect(self.export)
+
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Contact:"))
+        filters.addWidget(self.contact_edit, 2)
+        filters.addWidget(QLabel("From:"))
+        filters.addWidget(self.since_edit)
+        filters.addWidget(QLabel("To:"))
+        filters.addWidget(self.until_edit)
+        filters.addWidget(self.state_combo)
+        filters.addWidget(self.channel_combo)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.filtered_check)
+        bottom.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+        # Typing waits for a pause; the other filters apply at once.
+        self._typing = QTimer(self, singleShot=True, interval=_TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self.refresh)
+        self.contact_edit.textChanged.connect(self._typing.start)
+        for box in (self.since_edit, self.until_edit):
+            box.dateChanged.connect(self.refresh)
+        for combo in (self.state_combo, self.channel_combo):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.resize(1100, 560)
+        self.refresh()
+
+    def current_filter(self) -> HistoryFilter:
+        """The filter the widgets describe."""
+
+        def day(box: QDateEdit) -> date | None:
+            chosen = box.date()
+            return None if chosen == _NO_DATE else date(chosen.year(), chosen.month(), chosen.day())
+
+        return HistoryFilter(
+            contact=self.contact_edit.text(),
+            since=day(self.since_edit),
+            until=day(self.until_edit),
+            state=self.state_combo.currentData(),
+            channel=self.channel_combo.currentData(),
+        )
+
+    def refresh(self) -> None:
+        """Search again with the current filters."""
+        self._typing.stop()
+        try:
+            self.model.search(self.current_filter())
+        except ValueError as exc:
+            self.count_label.setText(str(exc))
+            return
+        shown = self.model.rowCount()
+        more = (
+            f" (the newest {LIMIT}; narrow the filters to see older ones)" if shown == LIMIT else ""
+        )
+        self.count_label.setText(f"{shown} request{'' if shown == 1 else 's'}{more}")
+        self.table.resizeColumnsToContents()
+
+    def show_detail(self, row: int) -> RequestDetailDialog:
+        """Open the request in ``row`` in a detail dialog (window-modal)."""
+        request = self.model.row_at(row)
+        dialog = RequestDetailDialog(
+            request, self._store.history.attempts(request.id), self._open_in_editor, self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def export(self) -> Path | None:
+        """Ask where, then write the evidence of the filter (or of everything)."""
+        path = self.prompts.ask_export_path(self, self.export_folder / "consent-evidence.csv")
+        if path is None:
+            return None
+        where = self.current_filter() if self.filtered_check.isChecked() else HistoryFilter()
+        try:
+            fmt = format_for(str(path), None)
+            rows = export_evidence(self._store.history.evidence(**where.arguments()), path, fmt)
+        except (ExportError, ValueError) as exc:
+            self.prompts.show_error(self, "Export failed", str(exc))
+            return None
+        self.export_folder = path.parent
+        self.count_label.setText(f"Exported {rows} consent change(s) to {path}")
+        return path

@@ -1,0 +1,257 @@
+"""The parts of the Settings dialog: shared widgets, the General and Consent texts tabs."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import phonenumbers
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from regal_desktop.context import AppContext
+from regal_desktop.domain.normalise import normalise_email
+from regal_desktop.store.settings import Settings
+from regal_desktop.ui.editor.consent_panel import ConsentTemplate, load_consent_templates
+
+W = TypeVar("W", bound=QWidget)
+
+NO_KEYCHAIN_NOTE = (
+    "No keychain on this computer: the key will be asked for each session and never saved"
+)
+TEMPLATES_SETTING = "consent_templates"
+EVENT_SOURCE_SETTING = "default_event_source"
+SANDBOX_NOTE = (
+    "Built in: requests go to a receiver on this computer and nothing leaves it. "
+    "Use it to try everything without a key."
+)
+ERROR_STYLE = "color: palette(bright-text); background: #b3261e; padding: 4px; border-radius: 3px;"
+
+
+def consent_templates(settings: Settings) -> list[ConsentTemplate]:
+    """The consent texts saved in Settings, or the bundled ones when none are saved."""
+    saved = settings.get(TEMPLATES_SETTING)
+    if (
+        isinstance(saved, list)
+        and saved
+        and all(
+            isinstance(e, dict)
+            and isinstance(e.get("name"), str)
+            and isinstance(e.get("text"), str)
+            for e in saved
+        )
+    ):
+        return [ConsentTemplate(e["name"], e["text"]) for e in saved]
+    return load_consent_templates()
+
+
+def named(widget: W, name: str) -> W:
+    """``widget`` with its object name set (what tests and style sheets find it by)."""
+    widget.setObjectName(name)
+    return widget
+
+
+def error_label() -> QLabel:
+    """A red, word-wrapped label for a problem, hidden until there is one."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, message: str | None) -> None:
+    """Show ``message`` in ``label``, or hide it when there is none."""
+    label.setText(message or "")
+    label.setVisible(bool(message))
+
+
+class ListTab(QWidget):
+    """A list of entries on the left with Add and Remove, the selected one's fields on the
+    right, and the problem of the entry shown under them. Subclasses hold the entries."""
+
+    def __init__(self, noun: str, form: QFormLayout, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = named(QListWidget(), f"{noun}List")
+        add = named(QPushButton("Add"), f"add{noun.capitalize()}Button")
+        self.remove_button = named(QPushButton("Remove"), f"remove{noun.capitalize()}Button")
+        add.clicked.connect(self.add)
+        self.remove_button.clicked.connect(self.remove)
+        self.error = named(error_label(), f"{noun}Error")
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(self.remove_button)
+        left = QVBoxLayout()
+        left.addWidget(self.list, 1)
+        left.addLayout(buttons)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(self.error)
+        right.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 2)
+        layout.addLayout(right, 5)
+        self.list.currentRowChanged.connect(self._row_changed)
+
+    def labels(self) -> list[str]:
+        """What the list shows, one line per entry."""
+        raise NotImplementedError
+
+    def add(self) -> None:
+        """Append a blank entry and select it."""
+        raise NotImplementedError
+
+    def remove(self) -> None:
+        """Remove the selected entry."""
+        raise NotImplementedError
+
+    def problems(self) -> list[tuple[int, str]]:
+        """Every entry's problem, with its row."""
+        raise NotImplementedError
+
+    def show_entry(self, row: int) -> None:
+        """Fill the fields from entry ``row``."""
+        raise NotImplementedError
+
+    def refill(self, select: int | None = None) -> None:
+        """Show the labels again, selecting ``select`` (else the same row)."""
+        row = self.list.currentRow() if select is None else select
+        self.list.blockSignals(True)
+        self.list.clear()
+        self.list.addItems(self.labels())
+        self.list.blockSignals(False)
+        self.list.setCurrentRow(min(row, self.list.count() - 1))
+        if select is not None:
+            self._row_changed(self.list.currentRow())
+
+    def show_problem(self, row: int, message: str | None) -> None:
+        """Select ``row`` and show ``message`` (None: no problem) under its fields."""
+        if row != self.list.currentRow():
+            self.list.setCurrentRow(row)
+        show_error(self.error, message)
+
+    def problem_of(self, row: int) -> str | None:
+        """The problem of entry ``row``, or None."""
+        return next((message for number, message in self.problems() if number == row), None)
+
+    def _row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.show_entry(row)
+        show_error(self.error, None)
+
+
+class GeneralTab(QWidget):
+    """Default region, default event source and the operator's e-mail."""
+
+    def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        settings = app.store.settings
+        self.region = named(QComboBox(), "regionCombo")
+        self.region.addItems(sorted(phonenumbers.SUPPORTED_REGIONS))
+        self.region.setCurrentText(app.region)
+        source = settings.get(EVENT_SOURCE_SETTING, "")
+        self.event_source = QLineEdit(source if isinstance(source, str) else "")
+        self.event_source.setObjectName("eventSourceDefaultEdit")
+        self.event_source.setPlaceholderText("e.g. crm")
+        email = settings.get("operator_email", "")
+        self.email = QLineEdit(email if isinstance(email, str) else "")
+        self.email.setObjectName("operatorEmailEdit")
+        self.email.setPlaceholderText("jane@example.com")
+        self.error = error_label()
+        self.error.setObjectName("generalError")
+        self.email.textEdited.connect(lambda _: show_error(self.error, self.problem()))
+        form = QFormLayout(self)
+        form.addRow("Numbers without +country are in", self.region)
+        form.addRow("Default event source", self.event_source)
+        form.addRow("Your e-mail (recorded with sends)", self.email)
+        form.addRow("", self.error)
+
+    def problem(self) -> str | None:
+        """What is wrong, in words, or None."""
+        text = self.email.text().strip()
+        if not text:
+            return None
+        address, problem = normalise_email(text)
+        return None if address else f"Your e-mail: {problem}"
+
+    def save(self, settings: Settings) -> None:
+        """Write the preferences (call after ``problem()`` is None)."""
+        settings.set("default_region", self.region.currentText())
+        settings.set(EVENT_SOURCE_SETTING, self.event_source.text().strip())
+        text = self.email.text().strip()
+        settings.set("operator_email", normalise_email(text)[0] if text else "")
+
+
+class ConsentTextsTab(ListTab):
+    """The consent wordings staff pick from: a name and the exact words shown."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        self.templates = [[t.name, t.text] for t in consent_templates(settings)]
+        self.name = named(QLineEdit(), "templateNameEdit")
+        self.text = named(QPlainTextEdit(), "templateTextEdit")
+        self.text.setTabChangesFocus(True)
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Exact words shown", self.text)
+        super().__init__("template", form, parent)
+        self.name.textEdited.connect(self._edited)
+        self.text.textChanged.connect(self._edited)
+        self.refill(select=0)
+
+    def labels(self) -> list[str]:
+        return [name.strip() or "(new text)" for name, _ in self.templates]
+
+    def add(self) -> None:
+        """Start a new consent text."""
+        self.templates.append(["", ""])
+        self.refill(select=len(self.templates) - 1)
+        self.name.setFocus()
+
+    def remove(self) -> None:
+        """Remove the selected consent text."""
+        row = self.list.currentRow()
+        if 0 <= row < len(self.templates):
+            del self.templates[row]
+            self.refill(select=row)
+
+    def problems(self) -> list[tuple[int, str]]:
+        found, seen = [], set()
+        for row, (name, text) in enumerate(self.templates):
+            if not name.strip():
+                found.append((row, "Name: give the consent text a short name"))
+            elif name.strip() in seen:
+                found.append((row, f"Name: {name.strip()!r} is used twice; names must differ"))
+            elif not text.strip():
+                found.append((row, f"{name.strip()}: the exact words shown are empty"))
+            seen.add(name.strip())
+        return found
+
+    def save(self, settings: Settings) -> None:
+        """Write the list (call after ``problems()`` is empty)."""
+        entries = [{"name": n.strip(), "text": t.strip()} for n, t in self.templates]
+        settings.set(TEMPLATES_SETTING, entries)
+
+    def show_entry(self, row: int) -> None:
+        name, text = self.templates[row]
+        for widget in (self.name, self.text):
+            widget.blockSignals(True)
+        self.name.setText(name)
+        self.text.setPlainText(text)
+        for widget in (self.name, self.text):
+            widget.blockSignals(False)
+
+    def _edited(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.templates):
+            self.templates[row] = [self.name.text(), self.text.toPlainText()]
+            self.refill()
+            self.show_problem(row, self.problem_of(row))

@@ -1,0 +1,238 @@
+"""Sending from the real window to real loopback servers."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+from regal_desktop.context import open_context
+from regal_desktop.delivery.keys import KeyStore
+from regal_desktop.delivery.report import Summary
+from regal_desktop.sandbox.server import Faults, Sandbox
+from regal_desktop.services.accounts import AccountProfile
+from regal_desktop.ui.outbox.panel import OutboxPanel
+from regal_desktop.ui.shell.window import MainWindow
+from tests.helpers.sending import BODY, Sending
+from tests.helpers.servers import FussyRegal
+
+
+def add_profile(name: str, endpoint: str, key: str | None = None) -> None:
+    """Save a profile (and its key) before the window opens, as Settings would."""
+    context = open_context()
+    try:
+        context.accounts.save(AccountProfile(name=name, endpoint=endpoint))
+        if key is not None:
+            KeyStore().set(name, key)
+    finally:
+        context.close()
+
+
+def preview(window: MainWindow) -> str:
+    return window.findChild(QPlainTextEdit, "jsonPreview").toPlainText()
+
+
+def click_send(qtbot: QtBot, sending: Sending) -> None:
+    button = sending.window.findChild(QPushButton, "sendButton")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def send_and_wait(qtbot: QtBot, sending: Sending) -> Summary:
+    with qtbot.waitSignal(sending.controller.finished, timeout=15_000) as blocker:
+        click_send(qtbot, sending)
+    qtbot.waitUntil(lambda: not sending.controller.is_running(), timeout=5_000)
+    return blocker.args[0]
+
+
+def panel(sending: Sending) -> OutboxPanel:
+    found = sending.window.findChild(OutboxPanel, "outboxPanel")
+    assert found is not None
+    return found
+
+
+def test_send_delivers_exactly_the_preview_bytes(
+    qtbot: QtBot,
+    open_window: Callable[..., Sending],
+    sandbox: Sandbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REGAL_ENDPOINT", sandbox.url)
+    sending = open_window()
+    shown = preview(sending.window)
+    assert "Zoë" in shown
+
+    summary = send_and_wait(qtbot, sending)
+
+    assert [r.body.encode("utf-8") for r in sandbox.received] == [shown.encode("utf-8")]
+    assert summary.delivered == 1
+    assert sending.prompts.confirmations == []  # loopback: no question asked
+    assert "Delivered 1 request" in sending.window.statusBar().currentMessage()
+    assert panel(sending).model.rowCount() == 0
+
+
+def test_first_run_sends_to_the_built_in_sandbox_and_says_so(
+    qtbot: QtBot, open_window: Callable[..., Sending]
+) -> None:
+    sending = open_window()
+    banner = sending.window.findChild(QLabel, "profileBadge")
+    assert banner.text() == "SANDBOX · this computer"
+    welcome = sending.window.findChild(QPushButton, "welcomeDismissButton")
+    assert welcome.isVisible()
+
+    summary = send_and_wait(qtbot, sending)
+
+    assert summary.delivered == 1
+    row = sending.window.context.app.store.outbox.get(1)
+    assert row is not None and row.state == "delivered" and row.profile == "sandbox"
+    qtbot.mouseClick(welcome, Qt.MouseButton.LeftButton)
+    assert not welcome.isVisible()
+    assert sending.window.context.app.store.settings.get("welcome_dismissed") is True
+
+
+def test_rejected_request_stays_in_the_outbox_and_its_fix_replaces_it(
+    qtbot: QtBot, open_window: Callable[..., Sending], fussy_regal: FussyRegal
+) -> None:
+    add_profile("local", fussy_regal.url)
+    bad = copy.deepcopy(BODY)
+    bad["traits"]["firstName"] = "Bad"
+    sending = open_window(bad)
+    sending.window.findChild(QComboBox, "profileCombo").setCurrentText("local")
+    assert sending.controller.profile_name == "local"
+
+    send_and_wait(qtbot, sending)
+
+    message = sending.window.statusBar().currentMessage()
+    assert "Regal rejected request 1" in message
+    assert "HTTP 400: traits.firstName: 'Bad' is not an allowed name" in message
+    outbox = panel(sending)
+    assert outbox.model.rowCount() == 1
+    assert outbox.model.index(0, 1).data() == "Rejected"
+    assert "not an allowed name" in outbox.model.index(0, 5).data()
+
+    assert outbox.select(1)
+    qtbot.mouseClick(outbox.open_button, Qt.MouseButton.LeftButton)
+    assert sending.controller.fixing == 1
+    first_name = sending.window.findChild(QLineEdit, "firstNameEdit")
+    assert first_name.text() == "Bad"
+    first_name.selectAll()
+    qtbot.keyClicks(first_name, "Zoe")
+    qtbot.waitUntil(lambda: '"firstName": "Zoe"' in preview(sending.window))
+    fixed = preview(sending.window)
+
+    summary = send_and_wait(qtbot, sending)
+
+    assert summary.delivered == 1
+    assert fussy_regal.bodies[-1] == fixed.encode("utf-8")
+    store = sending.window.context.app.store
+    original, fix = store.outbox.get(1), store.outbox.get(2)
+    assert original is not None and original.state == "rejected"  # kept as evidence
+    assert fix is not None and fix.origin == "fix:1" and fix.state == "delivered"
+    assert outbox.model.rowCount() == 0
+    assert sending.controller.fixing is None
+
+
+def test_loading_another_contact_ends_the_fix(
+    qtbot: QtBot, open_window: Callable[..., Sending], fussy_regal: FussyRegal
+) -> None:
+    add_profile("local", fussy_regal.url)
+    bad = copy.deepcopy(BODY)
+    bad["traits"]["firstName"] = "Bad"
+    sending = open_window(bad)
+    sending.controller.set_profile("local")
+    send_and_wait(qtbot, sending)
+    sending.controller.open_in_editor(1)
+    assert sending.controller.fixing == 1
+
+    qtbot.keyClicks(sending.window.findChild(QLineEdit, "lastNameEdit"), "Doe")
+    qtbot.wait(10)
+    assert sending.controller.fixing == 1  # editing the fix keeps the link
+
+    sending.window.new_contact()
+
+    qtbot.waitUntil(lambda: sending.controller.fixing is None)
+    assert sending.window.findChild(QLabel, "fixStatus").isHidden()
+
+
+def test_production_profile_asks_first_and_cancel_sends_nothing(
+    qtbot: QtBot, open_window: Callable[..., Sending]
+) -> None:
+    add_profile("main", "https://events.regalvoice.com/events", key="sk-test-0123456789")
+    sending = open_window()
+    sending.window.findChild(QComboBox, "profileCombo").setCurrentText("main")
+    assert sending.window.findChild(QLabel, "profileBadge").text() == "PRODUCTION · main"
+    sending.prompts.confirm_answer = False
+
+    click_send(qtbot, sending)
+
+    [confirmation] = sending.prompts.confirmations
+    assert confirmation.production and confirmation.profile == "main"
+    assert "SMS opt-out for +1 954-558-2399" in confirmation.changes
+    assert "Primary phone becomes +1 954-558-2399" in confirmation.changes
+    assert "PRODUCTION" in confirmation.text
+    assert not sending.controller.is_running()
+    assert sum(sending.window.context.app.store.outbox.counts().values()) == 0
+    assert sending.window.statusBar().currentMessage() == "Not sent: cancelled"
+
+
+def test_account_without_key_asks_for_it_and_cancel_sends_nothing(
+    qtbot: QtBot, open_window: Callable[..., Sending]
+) -> None:
+    add_profile("main", "https://events.regalvoice.com/events")
+    sending = open_window()
+    sending.controller.set_profile("main")
+    sending.prompts.key_answers = [None]
+
+    click_send(qtbot, sending)
+
+    assert [(p, can_save) for p, _, can_save in sending.prompts.key_requests] == [("main", True)]
+    assert sending.prompts.confirmations == []
+    assert sum(sending.window.context.app.store.outbox.counts().values()) == 0
+
+
+def test_wrong_key_is_explained_and_the_next_send_asks_for_the_key(
+    qtbot: QtBot, open_window: Callable[..., Sending], memory_keyring: object
+) -> None:
+    right = "sk-right-0123456789"
+    with Sandbox(key=right) as receiver:
+        add_profile("local", receiver.url, key="sk-wrong-9876543210")
+        sending = open_window()
+        sending.controller.set_profile("local")
+
+        summary = send_and_wait(qtbot, sending)
+
+        assert summary.auth_failed
+        [error] = sending.prompts.errors
+        assert "Regal refused the API key for profile local (HTTP 401)" in error
+        outbox = panel(sending)
+        assert outbox.model.index(0, 1).data() == "Held: key refused"
+
+        sending.prompts.key_answers = [right]
+        summary = send_and_wait(qtbot, sending)
+
+        assert sending.prompts.key_requests[0][0] == "local"
+        assert summary.delivered == 2  # the held one too
+        assert [r.authorized for r in receiver.received] == [False, True, True]
+        assert KeyStore().get("local") == right
+        assert outbox.model.rowCount() == 0
+
+
+def test_closing_the_window_while_delivering_stops_cleanly(
+    qtbot: QtBot, open_window: Callable[..., Sending]
+) -> None:
+    with Sandbox(faults=Faults(latency=0.4)) as slow:
+        add_profile("local", slow.url)
+        sending = open_window()
+        sending.controller.set_profile("local")
+        click_send(qtbot, sending)
+        assert sending.controller.is_running("local")
+        store = sending.window.context.app.store
+
+        sending.window.close()
+
+        assert not sending.controller.is_running()
+        row = store.outbox.get(1)
+        assert row is not None and row.state in ("delivered", "queued")

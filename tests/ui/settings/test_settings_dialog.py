@@ -1,0 +1,189 @@
+"""The Settings dialog: profiles and keys, general preferences, consent texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import keyring
+import keyring.backends.fail
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QLineEdit, QPlainTextEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+from regal_desktop.ui.settings.dialog import NO_KEYCHAIN_NOTE, SettingsDialog, consent_templates
+from tests.helpers.sending import Sending
+
+KEY = "sk-live-5f2b9c0d7e1a4b3c"
+
+
+def open_settings(qtbot: QtBot, sending: Sending) -> SettingsDialog:
+    sending.window.findChild(QAction, "settingsAction").trigger()
+    dialog = sending.window.findChild(SettingsDialog, "settingsDialog")
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
+def edit(dialog: SettingsDialog, name: str) -> QLineEdit:
+    found = dialog.findChild(QLineEdit, name)
+    assert found is not None, name
+    return found
+
+
+def click(qtbot: QtBot, dialog: SettingsDialog, name: str) -> None:
+    qtbot.mouseClick(dialog.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
+
+
+def add_production(qtbot: QtBot, dialog: SettingsDialog, key: str) -> None:
+    click(qtbot, dialog, "addProfileButton")
+    qtbot.keyClicks(edit(dialog, "profileNameEdit"), "production")
+    qtbot.keyClicks(edit(dialog, "profileKeyEdit"), key)
+    dialog.accounts.default_box.setChecked(True)
+
+
+def test_saves_a_profile_and_keeps_its_key_out_of_the_database(
+    qtbot: QtBot,
+    open_window: Callable[..., Sending],
+    memory_keyring: keyring.backend.KeyringBackend,
+) -> None:
+    sending = open_window()
+    dialog = open_settings(qtbot, sending)
+    assert dialog.findChild(QLabel, "keychainNote").text().startswith("Keys are saved in")
+
+    add_production(qtbot, dialog, KEY)
+    dialog.accept()
+
+    app = sending.window.context.app
+    profile = app.accounts.get("production")
+    assert profile.endpoint == "https://events.regalvoice.com/events" and profile.is_production
+    assert app.accounts.default_name() == "production"
+    assert memory_keyring.get_password("regal-desktop", "production") == KEY
+    stored = b"".join(
+        path.read_bytes() for path in app.database.parent.glob(f"{app.database.name}*")
+    )
+    assert b"events.regalvoice.com" in stored  # the profile is in what was read
+    assert KEY.encode() not in stored and KEY[-8:].encode() not in stored
+    badge = sending.window.findChild(QLabel, "profileBadge")
+    assert badge.text() == "PRODUCTION · production"
+    assert sending.window.findChild(QComboBox, "profileCombo").currentText() == "production"
+    assert sending.window.findChild(QFrame, "welcomeBanner").isHidden()
+
+
+def test_problems_are_shown_next_to_the_field_and_nothing_is_saved(
+    qtbot: QtBot, open_window: Callable[..., Sending]
+) -> None:
+    sending = open_window()
+    dialog = open_settings(qtbot, sending)
+    add_production(qtbot, dialog, KEY)
+    endpoint = edit(dialog, "profileEndpointEdit")
+    endpoint.clear()
+    qtbot.keyClicks(endpoint, "http://regal.example.com/events")
+
+    error = dialog.findChild(QLabel, "profileError")
+    assert error.isVisible()
+    assert error.text().startswith("Endpoint 'http://regal.example.com/events': http:// is only")
+
+    dialog.accept()
+
+    assert dialog.isVisible()
+    assert [p.name for p in sending.window.context.app.accounts.all()] == ["sandbox"]
+
+
+@pytest.fixture
+def no_keychain() -> Iterator[None]:
+    """A computer without any keychain."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_without_a_keychain_the_key_lasts_for_this_session_only(
+    qtbot: QtBot, open_window: Callable[..., Sending], no_keychain: None
+) -> None:
+    sending = open_window()
+    dialog = open_settings(qtbot, sending)
+    assert dialog.findChild(QLabel, "keychainNote").text() == NO_KEYCHAIN_NOTE
+
+    add_production(qtbot, dialog, KEY)
+    dialog.accept()
+
+    assert sending.controller.session_keys == {"production": KEY}
+    message = sending.window.statusBar().currentMessage()
+    assert "No keychain on this computer" in message and "this session only" in message
+    destination = sending.controller.destination("production")
+    assert destination is not None and destination.key == KEY
+
+
+def test_general_preferences_are_checked_and_saved(
+    qtbot: QtBot, open_window: Callable[..., Sending]
+) -> None:
+    sending = open_window()
+    dialog = open_settings(qtbot, sending)
+    dialog.tabs.setCurrentIndex(1)
+    email = edit(dialog, "operatorEmailEdit")
+    qtbot.keyClicks(email, "jane@")
+    assert dialog.findChild(QLabel, "generalError").isVisible()
+    dialog.accept()
+    assert dialog.isVisible()
+
+    qtbot.keyClicks(email, "Example.COM")
+    dialog.findChild(QComboBox, "regionCombo").setCurrentText("GB")
+    qtbot.keyClicks(edit(dialog, "eventSourceDefaultEdit"), "crm")
+    dialog.accept()
+
+    app = sending.window.context.app
+    assert not dialog.isVisible()
+    assert app.region == "GB"
+    assert app.store.settings.get("default_event_source") == "crm"
+    assert app.operator.endswith("<jane@example.com>")
+
+
+def test_consent_texts_are_edited_and_saved(
+    qtbot: QtBot, open_window: Callable[..., Sending]
+) -> None:
+    sending = open_window()
+    settings = sending.window.context.app.store.settings
+    bundled = consent_templates(settings)
+    dialog = open_settings(qtbot, sending)
+    dialog.tabs.setCurrentIndex(2)
+    click(qtbot, dialog, "addTemplateButton")
+    qtbot.keyClicks(edit(dialog, "templateNameEdit"), bundled[0].name)
+    assert "used twice" in dialog.findChild(QLabel, "templateError").text()
+    edit(dialog, "templateNameEdit").clear()
+    qtbot.keyClicks(edit(dialog, "templateNameEdit"), "Survey texts")
+    dialog.findChild(QPlainTextEdit, "templateTextEdit").setPlainText("I agree to surveys.")
+
+    dialog.accept()
+
+    saved = settings.get("consent_templates")
+    assert saved[-1] == {"name": "Survey texts", "text": "I agree to surveys."}
+    assert len(saved) == len(bundled) + 1
+    assert consent_templates(settings)[-1].name == "Survey texts"
+
+
+def test_removing_a_profile_forgets_its_key_and_falls_back_to_the_sandbox(
+    qtbot: QtBot,
+    open_window: Callable[..., Sending],
+    memory_keyring: keyring.backend.KeyringBackend,
+) -> None:
+    sending = open_window()
+    dialog = open_settings(qtbot, sending)
+    add_production(qtbot, dialog, KEY)
+    dialog.accept()
+    qtbot.waitUntil(lambda: sending.window.findChild(SettingsDialog) is None)  # deleted
+    dialog = open_settings(qtbot, sending)
+    assert dialog.accounts.list.item(1).text() == "production — default"
+    dialog.accounts.list.setCurrentRow(1)
+    assert edit(dialog, "profileKeyEdit").placeholderText() == "saved (••••4b3c); type to replace"
+
+    click(qtbot, dialog, "removeProfileButton")
+    dialog.accept()
+
+    app = sending.window.context.app
+    assert [p.name for p in app.accounts.all()] == ["sandbox"]
+    assert app.accounts.default_name() == "sandbox"
+    assert memory_keyring.get_password("regal-desktop", "production") is None
+    assert sending.window.findChild(QLabel, "profileBadge").text() == "SANDBOX · this computer"
