@@ -12,24 +12,31 @@ DEBS := libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 \
 	libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 \
 	libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libxrender1 fonts-dejavu-core xvfb xauth
 
+# apt-get waits up to ten minutes for another apt or dpkg (unattended-upgrades, a second
+# make) to let go of its locks instead of failing at once; since apt 1.9 the option covers
+# the lists lock of `update` as well as the dpkg lock of `install`.
+APT_GET := apt-get -o DPkg::Lock::Timeout=600
+
 # Install those of the Debian packages $(1) that are missing (as root, or with sudo).
+# `env` after sudo: sudo would drop a DEBIAN_FRONTEND set before it.
 define install_debs
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
 		| grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages: $$missing"; \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+		$(SUDO) $(APT_GET) update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive \
+			$(APT_GET) install -y -qq --no-install-recommends $$missing; \
 	fi
 	@mkdir -p .make && touch $@
 endef
 
-.PHONY: run test lint typecheck pytest bench drills system-deps venv clean
+.PHONY: run test lint typecheck pytest test-alone bench drills system-deps venv clean
 
 run: system-deps venv
 	$(VENV)/bin/regal-desktop
 
-test: system-deps venv lint typecheck pytest
+test: system-deps venv lint typecheck pytest test-alone
 
 system-deps: .make/system-deps
 .make/system-deps: Makefile
@@ -42,16 +49,37 @@ venv: .make/venv
 	$(PY) -m pip install -q -e '.[test]'
 	@mkdir -p .make && touch $@
 
+LINTED := regal_desktop tests benchmarks resources tools
+
+# ruff, then the import contracts of pyproject.toml (layers, no Qt below ui, no database in
+# ui) and no import cycle anywhere in regal_desktop: both import checks always run, so one
+# failure does not hide the other.
 lint: venv
-	$(VENV)/bin/ruff check regal_desktop tests benchmarks resources
-	$(VENV)/bin/ruff format --check regal_desktop tests benchmarks resources
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	@status=0; \
+	echo "$(VENV)/bin/lint-imports --no-logo --no-cache"; \
+	$(VENV)/bin/lint-imports --no-logo --no-cache || status=1; \
+	echo "$(PY) -m tools.import_cycles regal_desktop"; \
+	$(PY) -m tools.import_cycles regal_desktop || status=1; \
+	exit $$status
 
 typecheck: venv
 	$(VENV)/bin/mypy
 
 # The failure drills take a couple of minutes: `make drills` runs them (CI does too).
+# pytest-randomly shuffles the order on every run; the seed is printed at the end:
+# `--randomly-seed=N` repeats that order, `-p no:randomly` runs in file order.
 pytest: venv system-deps
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m "not drill"
+
+# Each file under tests/ui/ in a pytest process of its own, so a window test that passes
+# only because another file ran first in the same QApplication fails here.
+test-alone: venv system-deps
+	@status=0; for file in $$(find tests/ui -name 'test_*.py' | sort); do \
+		echo "QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m 'not drill' $$file"; \
+		QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m "not drill" "$$file" || status=1; \
+	done; exit $$status
 
 # Byte-compiled first, as an installed application is: with PYTHONDONTWRITEBYTECODE set
 # (as on CI machines), every start would otherwise compile our modules again.
@@ -63,7 +91,8 @@ drills: venv system-deps
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -s -rxX --durations=5 -m drill tests/drills
 
 clean:
-	rm -rf $(VENV) .make build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .make build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache \
+		.import_linter_cache
 
 # Installers (docs/packaging.md). `make package` builds dist/regal-desktop_<version>_amd64.deb
 # with PyInstaller, checks it with lintian and desktop-file-validate, then smoke-tests the

@@ -1,6 +1,8 @@
-"""Run as a subprocess by bench_window: a bare PySide6 window, or ours with a big contact.
+"""Run as a subprocess by bench_window: a bare PySide6 window, or ours.
 
 ``bare``: QApplication + QMainWindow shown and painted, then exit (the start-up baseline).
+``full``: QApplication + our whole window (store, domain, blank document) shown and
+painted, then exit: when the person can work, whatever ``--smoke`` waits for.
 ``memory-bare`` / ``memory-ours``: print the resident set size (KiB) after showing a bare
 window, or ours after opening a 500-phone, 100-e-mail contact.
 """
@@ -46,12 +48,14 @@ def main(mode: str) -> None:
         window.resize(1200, 800)
         _show_until_painted(app, window)
     else:
-        from benchmarks.bench_validation import big_contact
-        from regal_desktop.app import build_main_window
+        from regal_desktop.ui.shell.build import build_main_window
 
-        window = build_main_window([])
-        window.document.from_raw(big_contact(500, 100))
-        _show_until_painted(app, window)
+        desk = build_main_window()
+        if mode == "memory-ours":
+            from benchmarks.bench_validation import big_contact
+
+            desk.editor.document.from_raw(big_contact(500, 100))
+        _show_until_painted(app, desk.window)
         app.processEvents()
     if mode.startswith("memory"):
         print(_rss_kib())

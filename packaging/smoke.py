@@ -5,8 +5,13 @@ with ``dpkg-deb -x`` into a temporary folder and checks, failing on the first pr
 
 - the layout: /usr/bin/regal-desktop links to the program, the .desktop file and icons;
 - the keyring backends' entry points and modules made it into the bundle;
-- ``--version`` prints the version; ``--smoke`` starts the whole application and paints
-  the window, offscreen and on a real X server (``xvfb-run -a``);
+- ``--version`` prints the version; ``--smoke`` starts the application and its window is
+  built, shown and painted, offscreen and on a real X server (``xvfb-run -a``);
+- the domain loads: the window paints before the domain (pydantic, phonenumbers,
+  email-validator) is imported, so ``--smoke`` alone no longer proves it is in the
+  bundle. ``validate --print`` of a small valid payload (written here) must exit 0 and
+  print the body with the phone number turned into E.164 by phonenumbers and the
+  e-mail's domain lower-cased by email-validator, exactly as the source install does;
 - ``validate --print`` says exactly what the source install says, and ``send --wait``
   delivers through the built-in sandbox (httpx, SQLite, pydantic, phone metadata);
 - every run exits 0 and writes nothing unexpected on stderr (any line at all for
@@ -21,6 +26,7 @@ own ``REGAL_DESKTOP_HOME`` so nothing touches the user's data.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -36,6 +42,26 @@ PAYLOAD = REPOSITORY / "tests" / "data" / "payloads" / "update-primary.json"
 MAX_DEB_BYTES = 60_000_000
 MAX_INSTALLED_BYTES = 170_000_000
 PNG_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+
+#: A valid payload whose body only the whole domain can write: pydantic checks it,
+#: phonenumbers turns the national number into E.164, email-validator lower-cases the
+#: domain. The opt-ins are complete, so the only findings are those two rewrites.
+_CONSENT = {
+    "subscribed": True,
+    "text": "I agree to receive messages from Example",
+    "ip": "203.0.113.7",
+    "timestamp": "2026-11-25T09:12:28-05:00",
+}
+DOMAIN_PAYLOAD = {
+    "userId": "smoke-1",
+    "traits": {
+        "firstName": "Jane",
+        "phones": {"(954) 555-0123": {"isPrimary": True, "smsOptIn": _CONSENT}},
+        "emails": {"Jane.Doe@Example.COM": {"isPrimary": True, "emailOptIn": _CONSENT}},
+    },
+}
+DOMAIN_PHONES = ["+19545550123"]
+DOMAIN_EMAILS = ["Jane.Doe@example.com"]
 
 
 class SmokeError(Exception):
@@ -62,9 +88,10 @@ class Run:
         self.out = result.stdout
         self.err = result.stderr
 
-    def expect(self, code: int = 0, err: str = "") -> Run:
-        """Fail unless the run exited with code and wrote exactly err on stderr."""
-        if self.code != code or self.err != err:
+    def expect(self, code: int = 0, err: str | None = "") -> Run:
+        """Fail unless the run exited with code and wrote exactly err on stderr (any
+        stderr when err is None)."""
+        if self.code != code or (err is not None and self.err != err):
             raise SmokeError(
                 f"{' '.join(self.argv)} exited {self.code} (expected {code});"
                 f" unexpected stderr:\n{self.err or '(none)'}\nexpected stderr:\n{err or '(none)'}"
@@ -132,6 +159,30 @@ def tree_bytes(root: Path) -> int:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink())
 
 
+def check_domain(program: Path, source: Path, scratch: Path) -> None:
+    """Fail unless ``program validate --print`` of ``DOMAIN_PAYLOAD`` exits 0, prints
+    the body the domain alone can write and says what the source install says."""
+    payload = scratch / "domain-check.json"
+    payload.write_text(json.dumps(DOMAIN_PAYLOAD, indent=2), encoding="utf-8")
+    command = ["validate", "--print", str(payload)]
+    env = _environment("offscreen")
+    reference = Run([str(source), *command], env, scratch).expect(0, None)
+    packaged = Run([str(program), *command], env, scratch).expect(0, reference.err)
+    try:
+        traits = json.loads(packaged.out)["traits"]
+        phones, emails = list(traits["phones"]), list(traits["emails"])
+    except (ValueError, KeyError, TypeError) as exc:
+        problem = f"validate --print wrote no payload body ({exc}):\n{packaged.out}"
+        raise SmokeError(problem) from exc
+    if phones != DOMAIN_PHONES or emails != DOMAIN_EMAILS:
+        raise SmokeError(
+            f"validate --print sent phones {phones} and e-mails {emails}; expected "
+            f"{DOMAIN_PHONES} (phonenumbers) and {DOMAIN_EMAILS} (email-validator)"
+        )
+    if packaged.out != reference.out:
+        raise SmokeError("validate --print of the domain check: the output differs from source")
+
+
 def best_smoke(program: str, runs: int, scratch: Path) -> float:
     """The fastest of ``runs`` offscreen ``--smoke`` starts, in seconds."""
     env = _environment("offscreen")
@@ -156,6 +207,7 @@ def smoke(deb: Path, source: Path, archive_viewer: Path, runs: int) -> None:
             raise SmokeError(f"--version printed {shown!r}, expected {wanted!r}")
         Run([str(program), "--smoke"], offscreen, scratch).expect()
         Run(["xvfb-run", "-a", str(program), "--smoke"], x11, scratch).expect()
+        check_domain(program, source, scratch)
         for command in (["validate", "--print", str(PAYLOAD)], ["send", "--wait", str(PAYLOAD)]):
             reference = Run([str(source), *command], offscreen, scratch)
             packaged = Run([str(program), *command], offscreen, scratch)

@@ -1,7 +1,8 @@
-"""Starting the window: the one place that wires the application context into the GUI.
+"""Starting the window: the QApplication, the first paint, then everything else.
 
-``build_main_window`` builds a ready window inside an existing QApplication (tests and
-``run_gui`` both use it); ``run_gui`` owns the QApplication and the event loop.
+``run_gui`` owns the QApplication and the event loop: it paints the empty frame first,
+then has ``ui.shell.build.compose`` build every part (tests use
+``ui.shell.build.build_main_window``, which does both without an event loop).
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent,
@@ -23,16 +26,13 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from regal_desktop import __version__
-from regal_desktop.context import open_context
 from regal_desktop.logs import report_unexpected, setup_logging, stop_logging
-from regal_desktop.paths import AppPaths
-from regal_desktop.store import StoreError
-from regal_desktop.ui.outbox.account_bar import attach_sending
-from regal_desktop.ui.settings.dialog import consent_templates
-from regal_desktop.ui.shell.context import WindowContext, window_settings
+from regal_desktop.paths import AppPaths, app_paths
 from regal_desktop.ui.shell.icons import app_icon
-from regal_desktop.ui.shell.memory_wiring import attach_memory
-from regal_desktop.ui.shell.window import MainWindow
+from regal_desktop.ui.shell.window import MainWindow, build_frame
+
+if TYPE_CHECKING:
+    from regal_desktop.ui.shell.build import Desk
 
 #: Qt messages that say nothing about the application (headless platform plugins).
 _HARMLESS_QT_MESSAGES = frozenset({"This plugin does not support propagateSizeHints()"})
@@ -48,28 +48,6 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def build_main_window(argv: list[str]) -> MainWindow:
-    """Open the store, build the window and open ``[FILE]`` if given; no event loop.
-
-    Needs a QApplication. Raises StoreError when the database cannot be opened. The
-    caller closes the store (``window.context.app.close()``) when the window is done.
-    """
-    options = _parse(argv)
-    app_context = open_context()
-    window = MainWindow(
-        WindowContext(app_context, window_settings(app_context.paths)),
-        templates=consent_templates(app_context.store.settings),
-    )
-    attach_sending(window)  # sets window.sending
-    attach_memory(window)
-    window.restore_docks()
-    if options.file:
-        window.open_path(Path(options.file))
-    elif blank := window.blank_payload():
-        window.show_payload(blank, None)
-    return window
-
-
 def _forward_qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
     """Write Qt's messages to stderr, except the known harmless ones, so ``--smoke`` on a
     headless platform stays silent while real warnings still show."""
@@ -78,13 +56,19 @@ def _forward_qt_message(kind: QtMsgType, context: QMessageLogContext, message: s
 
 
 class _FirstPaint(QObject):
-    """Notices the window's first paint (what ``--smoke`` waits for)."""
+    """Notices the window's first paint, then runs ``then`` (once) on the next loop turn."""
 
-    painted = False
+    def __init__(self, window: MainWindow, then: Callable[[], None] | None = None) -> None:
+        super().__init__(window)
+        self.painted = False
+        self._then = then
+        window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
+        if event.type() == QEvent.Type.Paint and not self.painted:
             self.painted = True
+            if self._then is not None:
+                QTimer.singleShot(0, self._then)
         return False
 
 
@@ -102,47 +86,79 @@ class _ShowUnexpected:
         QMessageBox.warning(self.window, "Regal Desktop", message)
 
 
-def run_gui(argv: list[str]) -> int:
-    """Run the window until it closes; returns the exit code.
-
-    ``--smoke`` builds and shows the window, waits until it has been painted and exits
-    with 0 and no output (1 if it never paints): packaging tests run it on the bundle.
-    """
-    options = _parse(argv)
+def _application() -> QApplication:
     app = QApplication.instance() or QApplication(["regal-desktop"])
     assert isinstance(app, QApplication)
     app.setApplicationName("Regal Desktop")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("regal-desktop")
     app.setWindowIcon(app_icon())
-    try:
-        window = build_main_window(argv)
-    except StoreError as exc:
-        QMessageBox.critical(None, "Regal Desktop cannot start", str(exc))
-        return 1
+    return app
+
+
+def _wait_for_paint(app: QApplication, window: MainWindow) -> bool:
+    watcher = _FirstPaint(window)
+    window.show()
+    deadline = time.monotonic() + _SMOKE_TIMEOUT_S
+    while not watcher.painted and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+    return watcher.painted
+
+
+class _Start:
+    """What follows the first paint: open the store, load the domain, build every part."""
+
+    def __init__(self, window: MainWindow, file: str | None) -> None:
+        self.window, self.file = window, file
+        self.desk: Desk | None = None
+
+    def __call__(self) -> None:
+        from regal_desktop.context import open_context
+        from regal_desktop.store import StoreError
+        from regal_desktop.ui.shell.build import compose
+
+        try:
+            app_context = open_context()
+        except StoreError as exc:
+            QMessageBox.critical(self.window, "Regal Desktop cannot start", str(exc))
+            QApplication.exit(1)
+            return
+        self.desk = desk = compose(self.window, app_context)
+        if self.file:
+            desk.editor.open_path(Path(self.file))
+        else:
+            desk.editor.offer_autosave()
+        QTimer.singleShot(0, desk.sending.resume)
+
+
+def run_gui(argv: list[str]) -> int:
+    """Run the window until it closes; returns the exit code.
+
+    The empty window is shown and painted first; the store, the domain and every part
+    of the window follow at once (``ui.shell.build.compose``), so the user sees the window
+    before pydantic and the models have loaded. ``--smoke`` exits with 0 and no output
+    once the window has been painted (1 if it never paints): packaging tests run it on
+    the bundle, and ``validate`` there proves that the domain loads.
+    """
+    options = _parse(argv)
+    app = _application()
+    paths = app_paths()
+    window = build_frame(paths)
     if options.smoke:
         qInstallMessageHandler(_forward_qt_message)
-        watcher = _FirstPaint(window)
-        window.installEventFilter(watcher)
-        window.show()
-        deadline = time.monotonic() + _SMOKE_TIMEOUT_S
-        while not watcher.painted and time.monotonic() < deadline:
-            app.processEvents()
-            time.sleep(0.005)
+        painted = _wait_for_paint(app, window)
         window.close()
-        window.context.app.close()
-        return 0 if watcher.painted else 1
-    paths = window.context.paths
+        return 0 if painted else 1
     log = setup_logging(paths)
     sys.excepthook = _ShowUnexpected(window, paths)
+    start = _Start(window, options.file)
+    _FirstPaint(window, then=start)
     window.show()
-    if window.sending is not None:
-        QTimer.singleShot(0, window.sending.resume)
-    if not options.file:
-        window.offer_autosave()
     try:
         return app.exec()
     finally:
         sys.excepthook = sys.__excepthook__
         stop_logging(log)
-        window.context.app.close()
+        if start.desk is not None:
+            start.desk.app.close()

@@ -2,6 +2,11 @@
 
 The window and the command line each build one and pass it to whoever needs it; there
 are no module-level globals.
+
+Importing this module is cheap (standard library and ``regal_desktop.paths`` only): the
+store, the accounts (pydantic) and the keychain are loaded when a context is opened or
+asked for them. ``open_paths`` gives just the folders, for a window frame that paints
+before anything else loads; ``open_context(paths=...)`` then opens the rest.
 """
 
 from __future__ import annotations
@@ -10,20 +15,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from regal_desktop.delivery.keys import KeyStore
 from regal_desktop.paths import AppPaths, app_paths
-from regal_desktop.services.accounts import (
-    AccountProfile,
-    Accounts,
-    Destination,
-    destination,
-    effective_profile,
-)
-from regal_desktop.store import Store, open_store
-from regal_desktop.store.operator import operator_name
 
-DEFAULT_REGION = "US"
+if TYPE_CHECKING:
+    from regal_desktop.delivery.keys import KeyStore
+    from regal_desktop.services.accounts import AccountProfile, Accounts, Destination
+    from regal_desktop.store import Store
 
 
 @dataclass
@@ -38,19 +37,24 @@ class AppContext:
     @property
     def accounts(self) -> Accounts:
         """The configured account profiles."""
+        from regal_desktop.services.accounts import Accounts
+
         return Accounts(self.store.settings)
 
     @property
     def region(self) -> str:
         """Where numbers without a country code are assumed to be (ISO code, e.g. US)."""
-        value = self.store.settings.get("default_region", DEFAULT_REGION)
-        return value if isinstance(value, str) and value else DEFAULT_REGION
+        from regal_desktop.store.settings import DEFAULT_REGION
+
+        return self.store.settings.read(DEFAULT_REGION)
 
     @property
     def operator(self) -> str:
         """Who is sending: the OS user, with the configured e-mail if any."""
-        email = self.store.settings.get("operator_email")
-        return operator_name(email if isinstance(email, str) and email else None)
+        from regal_desktop.store.operator import operator_name
+        from regal_desktop.store.settings import OPERATOR_EMAIL
+
+        return operator_name(self.store.settings.read(OPERATOR_EMAIL) or None)
 
     @property
     def database(self) -> Path:
@@ -59,10 +63,14 @@ class AppContext:
 
     def destination(self, profile: str | None = None, rate: float | None = None) -> Destination:
         """Where a send goes now, with ``REGAL_ENDPOINT``/``REGAL_API_KEY`` applied."""
+        from regal_desktop.services.accounts import destination
+
         return destination(self.accounts, self.keys, self.environ, profile, rate)
 
     def profile(self, name: str | None = None) -> AccountProfile:
         """Where a send would go (``REGAL_ENDPOINT`` applied), without reading the key."""
+        from regal_desktop.services.accounts import effective_profile
+
         return effective_profile(self.accounts, self.environ, name)
 
     def close(self) -> None:
@@ -70,9 +78,23 @@ class AppContext:
         self.store.close()
 
 
-def open_context(environ: Mapping[str, str] | None = None) -> AppContext:
-    """Open the application's folders and store (setting a corrupt database aside)."""
+def open_paths(environ: Mapping[str, str] | None = None) -> AppPaths:
+    """The application's folders for this run, created: all a window frame needs (its
+    state is in ``paths.window_settings``). Loads no store, no pydantic, no keychain."""
+    return app_paths(dict(os.environ if environ is None else environ)).ensure()
+
+
+def open_context(
+    environ: Mapping[str, str] | None = None, paths: AppPaths | None = None
+) -> AppContext:
+    """Open the application's folders and store (setting a corrupt database aside).
+
+    ``paths`` are the folders from an earlier ``open_paths`` (else they are found again).
+    """
+    from regal_desktop.delivery.keys import KeyStore
+    from regal_desktop.store import open_store
+
     env = dict(os.environ if environ is None else environ)
-    paths = app_paths(env).ensure()
+    paths = paths or open_paths(env)
     store = open_store(paths.database, set_aside_corrupt=True)
     return AppContext(paths=paths, store=store, keys=KeyStore(), environ=env)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from regal_desktop.paths import AppPaths
@@ -27,6 +26,9 @@ def log_file(paths: AppPaths) -> Path:
 def setup_logging(paths: AppPaths, level: int = logging.INFO) -> logging.Handler | None:
     """Send the ``regal_desktop`` loggers to the log file; returns the handler to pass to
     ``stop_logging`` (None when the file cannot be written: that never stops the app)."""
+    # logging.handlers brings socket, pickle and queue: loaded here, not at start-up.
+    from logging.handlers import RotatingFileHandler
+
     path = log_file(paths)
     logger = logging.getLogger("regal_desktop")
     try:

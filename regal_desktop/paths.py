@@ -3,6 +3,9 @@
 Everything lives in the platform's usual folders (``platformdirs``) unless the
 environment variable ``REGAL_DESKTOP_HOME`` names one folder for data, config and logs,
 as tests, scripts and portable installs want.
+
+This module is on the path to the window's first paint: it imports nothing beyond the
+standard library at module level (``platformdirs`` is loaded only when it is asked).
 """
 
 from __future__ import annotations
@@ -10,8 +13,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import platformdirs
 
 APP_NAME = "regal-desktop"
 HOME_VARIABLE = "REGAL_DESKTOP_HOME"
@@ -30,6 +31,11 @@ class AppPaths:
         """The SQLite file with outbox, history, directory and settings."""
         return self.data / "regal-desktop.sqlite3"
 
+    @property
+    def window_settings(self) -> Path:
+        """The INI file with the window's state (geometry, docks, recent files)."""
+        return self.config / "window.ini"
+
     def ensure(self) -> AppPaths:
         """Create the folders (private to the user) and return self."""
         for folder in (self.data, self.config, self.logs):
@@ -44,6 +50,8 @@ def app_paths(environ: dict[str, str] | None = None) -> AppPaths:
     if home:
         root = Path(home).expanduser()
         return AppPaths(data=root / "data", config=root / "config", logs=root / "logs")
+    import platformdirs
+
     return AppPaths(
         data=Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
         config=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),

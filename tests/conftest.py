@@ -61,3 +61,15 @@ def isolated_environment(
 def memory_keyring(isolated_environment: MemoryKeyring) -> MemoryKeyring:
     """The in-memory keychain installed for this test."""
     return isolated_environment
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """Name pytest-randomly's seed last, where `pytest -q` (make test) still shows it."""
+    if config.pluginmanager.hasplugin("randomly"):
+        seed = config.getoption("randomly_seed")
+        terminalreporter.write_line(
+            f"Tests ran in random order: --randomly-seed={seed} repeats it,"
+            " -p no:randomly keeps file order."
+        )

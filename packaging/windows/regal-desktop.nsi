@@ -11,7 +11,8 @@
 ; files under %LOCALAPPDATA%\Programs\Regal Desktop, a Start-menu shortcut, and an entry in
 ; "Installed apps" (HKCU) with its uninstaller. Running a newer installer upgrades in place:
 ; same folder, old program files replaced, the user's data (%LOCALAPPDATA%\regal-desktop,
-; kept by the application itself) untouched.
+; kept by the application itself) untouched. Regal Desktop is under the Apache License 2.0:
+; the installer shows LICENSE (no "I agree" needed) and installs it as LICENSE.txt.
 
 Unicode true
 !include "MUI2.nsh"
@@ -54,12 +55,16 @@ VIAddVersionKey /LANG=1033 "ProductVersion" "${VERSION}"
 VIAddVersionKey /LANG=1033 "FileVersion" "${VERSION}"
 VIAddVersionKey /LANG=1033 "FileDescription" "${APP_NAME} installer"
 VIAddVersionKey /LANG=1033 "CompanyName" "${PUBLISHER}"
-VIAddVersionKey /LANG=1033 "LegalCopyright" "${PUBLISHER}"
+VIAddVersionKey /LANG=1033 "LegalCopyright" "Copyright 2026 ${PUBLISHER}, Apache-2.0"
 
 !define MUI_ICON "regal-desktop.ico"
 !define MUI_UNICON "regal-desktop.ico"
 !define MUI_ABORTWARNING
 
+; The licence grants rights and asks nothing to be accepted: "Next", not "I Agree".
+!define MUI_LICENSEPAGE_BUTTON "$(^NextBtn)"
+!define MUI_LICENSEPAGE_TEXT_BOTTOM "${APP_NAME} is licensed under the Apache License, Version 2.0. A copy is installed beside the program as LICENSE.txt."
+!insertmacro MUI_PAGE_LICENSE "../../LICENSE"
 !define MUI_PAGE_CUSTOMFUNCTION_PRE SkipFolderOnUpgrade
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_INSTFILES
@@ -112,6 +117,7 @@ Section "Install"
   ; The previous version's libraries go first, so none of them lingers beside the new ones.
   RMDir /r "$INSTDIR\_internal"
   File /r "${PAYLOAD}/*.*"
+  File "/oname=LICENSE.txt" "../../LICENSE"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
   CreateShortcut "$SMPROGRAMS\${APP_NAME}.lnk" "$INSTDIR\${APP_EXE}" "" "$INSTDIR\${APP_EXE}" 0
@@ -135,6 +141,7 @@ Section "Uninstall"
   ${EndIf}
   Delete "$SMPROGRAMS\${APP_NAME}.lnk"
   RMDir /r "$INSTDIR\_internal"
+  Delete "$INSTDIR\LICENSE.txt"
   Delete "$INSTDIR\uninstall.exe"
   ; Only removed when empty: the folder may hold files the user put there.
   RMDir "$INSTDIR"

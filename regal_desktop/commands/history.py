@@ -17,7 +17,8 @@ from regal_desktop.services.evidence import (
     format_for,
     write_evidence,
 )
-from regal_desktop.store.outbox import STATES, RequestRow
+from regal_desktop.store.outbox import RequestRow
+from regal_desktop.store.states import RequestState
 
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -32,7 +33,8 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--state",
         action="append",
         metavar="STATE",
-        help=f"only requests in this state (repeat or separate with commas): {', '.join(STATES)}",
+        help="only requests in this state (repeat or separate with commas): "
+        + RequestState.names(),
     )
     listing.add_argument("--limit", type=int, default=500, metavar="N", help="at most N (500)")
     listing.set_defaults(handler=run(_list))

@@ -7,6 +7,7 @@ from typing import Any
 
 from regal_desktop.commands.common import OK, PROBLEM, context, fail, run
 from regal_desktop.commands.send import add_delivery_options, deliver_and_report, resolve
+from regal_desktop.store.states import RequestState
 
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -48,7 +49,8 @@ def _list(options: argparse.Namespace) -> int:
 def _flush(options: argparse.Namespace) -> int:
     with context() as ctx:
         dest = resolve(ctx, options)
-        ids = [r.id for r in ctx.store.outbox.pending(dest.profile.name) if r.state == "queued"]
+        pending = ctx.store.outbox.pending(dest.profile.name)
+        ids = [r.id for r in pending if r.state is RequestState.QUEUED]
         if not ids:
             print(f"nothing queued for profile {dest.profile.name}")
             return OK

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from typing import Any
 
 from regal_desktop.commands.common import OK, fail, run
 from regal_desktop.sandbox.server import Received, serve_forever
+from regal_desktop.services.clock import clock_time
 
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -29,7 +29,7 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def _print_request(received: Received) -> None:
-    stamp = time.strftime("%H:%M:%S", time.localtime())
+    stamp = clock_time()
     first = " ".join(received.body.split())[:100]
     state = "accepted" if received.authorized else "refused (wrong key)"
     print(f"{stamp} {state}: {first}", flush=True)

@@ -26,8 +26,7 @@ from regal_desktop.delivery.endpoint import EndpointError
 from regal_desktop.services.accounts import AccountError, Destination
 from regal_desktop.services.sending import Prepared, deliver, queue
 from regal_desktop.store import open_store
-
-_UNFINISHED = ("queued", "sending")
+from regal_desktop.store.states import RequestState
 
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -115,9 +114,9 @@ def deliver_and_report(
     )
     if summary.auth_failed:
         print(f"regal-desktop: {summary.message}", file=sys.stderr)
-    if any(s in ("rejected", "held") for s in states) or summary.auth_failed:
+    if any(s.needs_attention for s in states) or summary.auth_failed:
         return PROBLEM
-    return OK if not wait or not any(s in _UNFINISHED for s in states) else PROBLEM
+    return OK if not wait or not any(s.waiting for s in states) else PROBLEM
 
 
 class _NothingDue:
@@ -128,8 +127,7 @@ class _NothingDue:
         self._profile = profile
 
     def __call__(self) -> bool:
-        counts = self._store.outbox.counts(self._profile)
-        if counts.get("sending", 0):
+        if self._store.outbox.counts(self._profile)[RequestState.SENDING]:
             return False
         due = self._store.outbox.next_due(self._profile)
         return due is None or due > time.time()

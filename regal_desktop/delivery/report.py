@@ -1,12 +1,17 @@
-"""What a delivery run reports: progress while it runs and a summary at the end.
+"""What a delivery run reports: progress while it runs, a summary at the end, and
+Regal's answer to one attempt in one line.
 
-Kept apart from the sender so the window can name these types without loading the HTTP
-client at start-up.
+Kept apart from the sender so the window can name these without loading the HTTP client
+at start-up.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+
+#: How much of Regal's message an answer line keeps.
+_ANSWER_LIMIT = 300
 
 
 @dataclass
@@ -31,3 +36,29 @@ class Summary:
     remaining: int
     auth_failed: bool
     message: str
+
+
+def regal_answer(status: int | None, answer: str | None) -> str:
+    """Regal's answer in one line: ``HTTP 400: phone is invalid``, or the network error.
+
+    ``answer`` is the stored body (or the error text when no HTTP answer came back); a
+    JSON body's ``message`` is what people read, and white space is folded.
+    """
+    if not answer and status is None:
+        return ""
+    if status is None:
+        return answer or ""
+    message = answer or ""
+    try:
+        parsed = json.loads(message)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict) and isinstance(parsed.get("message"), str):
+        message = parsed["message"]
+    message = " ".join(message.split())
+    if len(message) > _ANSWER_LIMIT:
+        message = message[:_ANSWER_LIMIT] + "…"
+    return f"HTTP {status}: {message}" if message else f"HTTP {status}"
+
+
+__all__ = ["Progress", "Summary", "regal_answer"]

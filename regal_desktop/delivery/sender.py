@@ -29,15 +29,10 @@ from regal_desktop.delivery.ratelimit import DEFAULT_RATE, RateLimiter
 from regal_desktop.delivery.recorder import Recorder
 from regal_desktop.delivery.report import Progress, Summary
 from regal_desktop.store import open_store
+from regal_desktop.store.claimers import is_claimer_alive, this_claimer
 from regal_desktop.store.db import is_busy, utc_now
-from regal_desktop.store.outbox import (
-    AttemptResult,
-    Claimed,
-    Outbox,
-    Outcome,
-    is_claimer_alive,
-    this_claimer,
-)
+from regal_desktop.store.outbox import AttemptResult, Claimed, Outbox, Outcome
+from regal_desktop.store.states import RequestState
 
 log = logging.getLogger(__name__)
 
@@ -216,8 +211,7 @@ class Sender:
                 if claimed:
                     continue
                 if queue.empty() and self._in_flight == 0:
-                    counts = outbox.counts(profile)
-                    if counts["queued"] + counts["sending"] == 0:
+                    if outbox.waiting(profile) == 0:
                         return
                     outbox.recover()  # a sender that died during this run
                 due = outbox.next_due(profile)
@@ -305,15 +299,14 @@ class Sender:
                 rejected=self._outcomes[Outcome.REJECTED],
                 held=self._outcomes[Outcome.HELD],
                 retrying=len(self._retrying),
-                queued=counts["queued"],
+                queued=counts[RequestState.QUEUED],
                 in_flight=self._in_flight,
             )
         )
 
     def _summary(self, outbox: Outbox) -> Summary:
         profile = self.target.profile
-        counts = outbox.counts(profile)
-        remaining = counts["queued"] + counts["sending"]
+        remaining = outbox.waiting(profile)
         delivered = self._outcomes[Outcome.DELIVERED]
         rejected = self._outcomes[Outcome.REJECTED]
         held = self._outcomes[Outcome.HELD]

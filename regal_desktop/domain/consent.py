@@ -1,16 +1,44 @@
-"""The consent changes a request body carries, one per number or address and channel.
+"""The consent changes a request body carries, one per number or address and channel,
+and the words consent is shown in.
 
-These are what the history keeps as evidence ("when did +1 954-558-2399 agree to SMS,
-and to what words?") and what the review step lists before a send.
+The changes are what the history keeps as evidence ("when did +1 954-558-2399 agree to
+SMS, and to what words?") and what the review step lists before a send. Every view that
+names a consent state or a change uses ``CONSENT_WORDS`` and ``change_word``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal
 
-from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
+from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel, ConsentState
 from regal_desktop.domain.normalise import format_phone
+
+#: How each consent state reads for people, in the order they are offered.
+CONSENT_WORDS: Mapping[ConsentState, str] = MappingProxyType(
+    {
+        ConsentState.NO_STATUS: "No status",
+        ConsentState.SUBSCRIBED: "Subscribed",
+        ConsentState.UNSUBSCRIBED: "Unsubscribed",
+    }
+)
+
+
+def consent_state(opt_in: object) -> ConsentState:
+    """The state an opt-in object records: No status without one, Subscribed only for
+    ``subscribed: true``."""
+    if not isinstance(opt_in, dict):
+        return ConsentState.NO_STATUS
+    return (
+        ConsentState.SUBSCRIBED if opt_in.get("subscribed") is True else ConsentState.UNSUBSCRIBED
+    )
+
+
+def change_word(subscribed: bool) -> str:
+    """What one change records: ``opt-in`` or ``opt-out``."""
+    return "opt-in" if subscribed else "opt-out"
 
 
 @dataclass(frozen=True)
@@ -63,8 +91,17 @@ def format_point(point: str) -> str:
 
 def describe_change(change: ConsentChange) -> str:
     """One line for people, e.g. ``SMS opt-out for +1 954-558-2399``."""
-    verb = "opt-in" if change.subscribed else "opt-out"
-    return f"{change.channel.label} {verb} for {format_point(change.point)}"
+    return (
+        f"{change.channel.label} {change_word(change.subscribed)} for {format_point(change.point)}"
+    )
 
 
-__all__ = ["ConsentChange", "consent_changes", "describe_change", "format_point"]
+__all__ = [
+    "CONSENT_WORDS",
+    "ConsentChange",
+    "change_word",
+    "consent_changes",
+    "consent_state",
+    "describe_change",
+    "format_point",
+]

@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import Any
 
 from regal_desktop.domain.findings import Finding, quote, warning
-from regal_desktop.domain.model import STANDARD_TRAITS
+from regal_desktop.domain.model import STANDARD_TRAITS, ConsentState
 
 #: The fields a column can fill, in the order people read them.
 FIELDS = (
@@ -52,12 +52,14 @@ REJECTED_COLUMNS = ("line", "reason")
 
 #: A default for these would give every row the same identity, merging strangers.
 _NO_DEFAULT = frozenset({"userId", "phone", "email"})
+#: The consent words a default offers; empty is No status (every word below is read).
+CONSENT_CHOICES = ("", ConsentState.SUBSCRIBED.value, ConsentState.UNSUBSCRIBED.value)
 _CONSENT_WORDS = {
-    "subscribed": True,
+    ConsentState.SUBSCRIBED.value: True,
     "true": True,
     "yes": True,
     "1": True,
-    "unsubscribed": False,
+    ConsentState.UNSUBSCRIBED.value: False,
     "false": False,
     "no": False,
     "0": False,
@@ -358,6 +360,7 @@ def row_payload(cells: Sequence[str], columns: Columns) -> RowPayload:
 
 
 __all__ = [
+    "CONSENT_CHOICES",
     "FIELDS",
     "IGNORE",
     "REJECTED_COLUMNS",

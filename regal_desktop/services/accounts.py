@@ -16,15 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from regal_desktop.delivery.endpoint import REGAL_ENDPOINT, check_endpoint, is_loopback
 from regal_desktop.delivery.keys import KeyStore, resolve_key
-from regal_desktop.store.settings import Settings
+from regal_desktop.store.settings import DEFAULT_PROFILE, PROFILES, Settings
 
 #: The endpoint value that means "the sandbox receiver built into this application".
 SANDBOX = "sandbox"
-SANDBOX_PROFILE = "sandbox"
+#: The built-in profile's name: the default profile until another is chosen.
+SANDBOX_PROFILE = DEFAULT_PROFILE.default
 DEFAULT_RATE = 290.0
-
-_PROFILES = "profiles"
-_DEFAULT = "default_profile"
 
 
 class AccountProfile(BaseModel):
@@ -67,9 +65,8 @@ class Accounts:
 
     def all(self) -> list[AccountProfile]:
         """Every profile, the built-in sandbox first."""
-        stored = self._settings.get(_PROFILES, [])
         profiles = [BUILT_IN_SANDBOX]
-        for entry in stored if isinstance(stored, list) else []:
+        for entry in self._settings.read(PROFILES):
             try:
                 profile = AccountProfile.model_validate(entry)
             except ValidationError:
@@ -91,24 +88,23 @@ class Accounts:
         if profile.name == SANDBOX_PROFILE:
             raise AccountError("the sandbox profile is built in and cannot be changed")
         others = [p for p in self.all()[1:] if p.name != profile.name]
-        self._settings.set(_PROFILES, [p.model_dump() for p in [*others, profile]])
+        self._settings.write(PROFILES, [p.model_dump() for p in [*others, profile]])
 
     def remove(self, name: str) -> None:
         """Forget a profile (its key stays in the keychain until removed there)."""
         kept = [p.model_dump() for p in self.all()[1:] if p.name != name]
-        self._settings.set(_PROFILES, kept)
+        self._settings.write(PROFILES, kept)
         if self.default_name() == name:
-            self._settings.set(_DEFAULT, SANDBOX_PROFILE)
+            self._settings.write(DEFAULT_PROFILE, SANDBOX_PROFILE)
 
     def default_name(self) -> str:
         """The profile used when none is named: the sandbox until another is chosen."""
-        name = self._settings.get(_DEFAULT, SANDBOX_PROFILE)
-        return name if isinstance(name, str) else SANDBOX_PROFILE
+        return self._settings.read(DEFAULT_PROFILE)
 
     def set_default(self, name: str) -> None:
         """Use ``name`` when no profile is named."""
         self.get(name)
-        self._settings.set(_DEFAULT, name)
+        self._settings.write(DEFAULT_PROFILE, name)
 
 
 @dataclass(frozen=True)

@@ -32,16 +32,14 @@ from regal_desktop.domain.import_rows import (
     read_header,
     row_payload,
 )
-from regal_desktop.services.evidence import atomic_output
+from regal_desktop.services.evidence import export_output
 from regal_desktop.services.sending import Prepared
 from regal_desktop.services.text_files import UnreadableFileError, read_utf8
-from regal_desktop.store.settings import Settings
+from regal_desktop.store.settings import IMPORT_MAPPINGS, SettingError, Settings
 
 if TYPE_CHECKING:
     from _csv import Reader  # the type of csv.reader(...); named only in the stubs
 
-#: The settings key holding saved mappings: ``{name: {"columns": {}, "defaults": {}}}``.
-MAPPINGS_SETTING = "import_mappings"
 #: How often (in rows) ``on_progress`` is called.
 _PROGRESS_EVERY = 500
 
@@ -332,7 +330,7 @@ def write_rejected_to(plan: ImportPlan, stream: TextIO) -> int:
 
 def write_rejected(plan: ImportPlan, path: Path) -> int:
     """Write the rejected rows to ``path`` atomically, in the source's encoding style."""
-    with atomic_output(path, encoding="utf-8-sig" if plan.bom else "utf-8") as stream:
+    with export_output(path, encoding="utf-8-sig" if plan.bom else "utf-8") as stream:
         return write_rejected_to(plan, stream)
 
 
@@ -345,15 +343,16 @@ def write_jsonl_to(plan: ImportPlan, stream: TextIO) -> int:
 
 def write_jsonl(plan: ImportPlan, path: Path) -> int:
     """Write the good rows' bodies to ``path`` atomically as JSON lines."""
-    with atomic_output(path) as stream:
+    with export_output(path) as stream:
         return write_jsonl_to(plan, stream)
 
 
 def saved_mappings(settings: Settings) -> dict[str, ColumnMapping]:
     """Every mapping saved by name; MappingError if one was damaged."""
-    saved = settings.get(MAPPINGS_SETTING, {})
-    if not isinstance(saved, dict):
-        raise MappingError(f"the saved mappings ({MAPPINGS_SETTING}) are not readable")
+    try:
+        saved = settings.load(IMPORT_MAPPINGS)
+    except SettingError as exc:
+        raise MappingError(str(exc)) from None
     return {name: ColumnMapping.from_setting(value, name) for name, value in saved.items()}
 
 
@@ -370,13 +369,11 @@ def save_mapping(settings: Settings, name: str, mapping: ColumnMapping) -> None:
     """Save ``mapping`` as ``name``, replacing one of the same name."""
     if not name.strip():
         raise MappingError("a saved mapping needs a name")
-    raw = settings.get(MAPPINGS_SETTING, {})
-    saved = raw if isinstance(raw, dict) else {}
-    settings.set(MAPPINGS_SETTING, {**saved, name: mapping.to_setting()})
+    saved = settings.read(IMPORT_MAPPINGS)  # damaged as a whole: started again
+    settings.write(IMPORT_MAPPINGS, {**saved, name: mapping.to_setting()})
 
 
 __all__ = [
-    "MAPPINGS_SETTING",
     "GoodRow",
     "HeaderError",
     "ImportFileError",

@@ -1,8 +1,8 @@
 """Writing exports: consent evidence from the history as CSV or JSON lines, atomically.
 
-A file is written to a temporary name beside its target and renamed over it only when
-complete, so a failure (a full disk, a bad filter, an interrupted run) never leaves a
-half-written export where a complete one is expected.
+Every export is written through ``text_files.atomic_output``, so a failure (a full disk,
+a bad filter, an interrupted run) never leaves a half-written export where a complete one
+is expected.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
+
+from regal_desktop.services.text_files import FileWriteError, atomic_output
 
 #: The columns of an evidence export, in order (the keys ``History.evidence`` yields).
 EVIDENCE_COLUMNS = (
@@ -60,29 +60,13 @@ def format_for(out: str, given: str | None) -> str:
 
 
 @contextlib.contextmanager
-def atomic_output(path: Path, *, encoding: str = "utf-8") -> Iterator[TextIO]:
-    """A text stream that becomes ``path`` only if the block finishes without an error."""
-    target = path.resolve()
+def export_output(path: Path, *, encoding: str = "utf-8") -> Iterator[TextIO]:
+    """``text_files.atomic_output`` for an export: a failure is an ExportError."""
     try:
-        handle, temp_name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-        )
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot be written: {exc.strerror or exc}") from None
-    temp = Path(temp_name)
-    try:
-        # newline="" lets the csv module write its own line endings; JSON lines use \n.
-        with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
+        with atomic_output(path, encoding=encoding) as stream:
             yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise ExportError(f"{path}: cannot be written: {exc.strerror or exc}") from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    except FileWriteError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def _cell(value: Any) -> str:
@@ -116,7 +100,7 @@ def export_evidence(rows: Iterable[dict[str, Any]], path: Path, fmt: str) -> int
 
     A CSV file starts with a byte-order mark so spreadsheet programs read it as UTF-8.
     """
-    with atomic_output(path, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as stream:
+    with export_output(path, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as stream:
         return write_evidence(rows, stream, fmt)
 
 
@@ -124,8 +108,8 @@ __all__ = [
     "EVIDENCE_COLUMNS",
     "FORMATS",
     "ExportError",
-    "atomic_output",
     "export_evidence",
+    "export_output",
     "format_for",
     "write_evidence",
 ]

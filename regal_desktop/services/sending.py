@@ -8,6 +8,7 @@ started for the duration of the delivery.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,8 @@ from regal_desktop.delivery.report import Progress, Summary
 from regal_desktop.domain.check import Checked
 from regal_desktop.domain.profile import display_key
 from regal_desktop.services.accounts import Destination
-from regal_desktop.store import Store
+from regal_desktop.store import Store, StoreError
+from regal_desktop.store.db import transaction
 from regal_desktop.store.outbox import NewRequest
 
 if TYPE_CHECKING:
@@ -34,6 +36,11 @@ class Prepared:
 
 class NotSendableError(ValueError):
     """Some payloads have errors: nothing was queued."""
+
+
+#: What queuing (``queue``, ``Outbox.replace_body``) may raise, each with a message to
+#: show: a body that cannot be sent, a database that refuses the write or stays locked.
+QUEUE_ERRORS: tuple[type[Exception], ...] = (ValueError, StoreError, sqlite3.Error)
 
 
 def queue(
@@ -59,6 +66,20 @@ def queue(
         for p in prepared
     ]
     return store.outbox.enqueue(items)
+
+
+def drop_unsent(store: Store, ids: Sequence[int]) -> int:
+    """Drop every request of ``ids`` that has not gone out and may still be dropped, in
+    one transaction; returns how many. The others (delivered, already dropped, or being
+    sent) stay as they are."""
+    dropped = 0
+    with transaction(store.conn):
+        for request_id in ids:
+            request = store.outbox.get(request_id)
+            if request is not None and request.state.can_drop:
+                store.outbox.drop(request_id)
+                dropped += 1
+    return dropped
 
 
 @contextlib.contextmanager

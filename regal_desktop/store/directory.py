@@ -18,9 +18,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from regal_desktop.domain.normalise import normalise_phone
-from regal_desktop.domain.profile import display_key, identity_keys, merge_profile
 from regal_desktop.store.db import transaction, utc_now
+
+# The domain (pydantic, phonenumbers) is imported where it is used, so that opening the
+# store does not load it: the window paints before the domain is needed.
 
 #: What a phone number may look like when typed: digits, spaces, + ( ) - and dots.
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-]+$")
@@ -46,6 +47,8 @@ def _e164(text: str) -> str | None:
     """The E.164 form of a typed phone number (US when no country code), or None."""
     if not _PHONE_LIKE.match(text.strip()):
         return None
+    from regal_desktop.domain.normalise import normalise_phone
+
     return normalise_phone(text, "US").e164
 
 
@@ -101,6 +104,8 @@ class Directory:
         Returns None when the body finds no contact and cannot create one: Regal creates
         a contact only from a phone or an e-mail. Joins the caller's open transaction.
         """
+        from regal_desktop.domain.profile import identity_keys, merge_profile
+
         keys = identity_keys(body)
         with transaction(self.conn):
             found = self._match(keys)
@@ -143,6 +148,8 @@ class Directory:
 
     def keys_for(self, text: str) -> list[str]:
         """Every identity key of the contact ``text`` names, or the keys ``text`` could be."""
+        from regal_desktop.domain.profile import identity_keys
+
         profile = self.get(text)
         return identity_keys(profile) if profile is not None else lookup_keys(text)
 
@@ -199,6 +206,8 @@ class Directory:
     def _summaries(self, ids: list[int]) -> list[ContactSummary]:
         if not ids:
             return []
+        from regal_desktop.domain.profile import display_key
+
         marks = ",".join("?" * len(ids))
         rows = self.conn.execute(
             f"SELECT id, user_id, profile FROM contacts WHERE id IN ({marks})", ids

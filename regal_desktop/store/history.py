@@ -10,11 +10,14 @@ import sqlite3
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from regal_desktop.domain.model import Channel
 from regal_desktop.store.directory import Directory, lookup_keys
-from regal_desktop.store.outbox import STATES, RequestRow
+from regal_desktop.store.requests import RequestRow
+from regal_desktop.store.states import RequestState
+
+if TYPE_CHECKING:
+    from regal_desktop.domain.model import Channel
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,7 @@ class TimelineEntry:
     queued_at: str
     operator: str
     profile: str
-    state: str
+    state: RequestState
     finished_at: str | None
     kind: str
     point: str
@@ -115,11 +118,11 @@ class History:
             else:
                 where.add("r.created_at <= ?", _stored(end))
         if states is not None:
-            unknown = set(states) - set(STATES)
+            unknown = set(states) - set(RequestState)
             if unknown:
                 raise ValueError(
                     f"unknown request state {', '.join(sorted(unknown))}; "
-                    f"the states are {', '.join(STATES)}"
+                    f"the states are {RequestState.names()}"
                 )
             where.add(f"r.state IN ({','.join('?' * len(states))})", *states)
         return where
@@ -137,6 +140,8 @@ class History:
         (all its identifiers count); ``channel`` keeps requests with a consent change on it."""
         where = self._filter(contact, since, until, states)
         if channel is not None:
+            from regal_desktop.domain.model import Channel  # the domain loads when needed
+
             where.add(
                 "r.id IN (SELECT request_id FROM consent_changes WHERE channel = ?)",
                 Channel(channel).value,
@@ -157,6 +162,8 @@ class History:
 
     def consent_timeline(self, point: str, channel: str | None = None) -> list[TimelineEntry]:
         """Every consent change on a phone number (any format) or e-mail, oldest first."""
+        from regal_desktop.domain.model import Channel  # the domain loads when needed
+
         points = [
             key.partition(":")[2] for key in lookup_keys(point) if not key.startswith("user:")
         ]
@@ -178,7 +185,7 @@ class History:
                 queued_at=row["queued_at"],
                 operator=row["operator"],
                 profile=row["profile"],
-                state=row["state"],
+                state=RequestState(row["state"]),
                 finished_at=row["finished_at"],
                 kind=row["kind"],
                 point=row["point"],
@@ -208,11 +215,13 @@ class History:
         """
         where = self._filter(contact, since, until, states)
         if channel is not None:
+            from regal_desktop.domain.model import Channel  # the domain loads when needed
+
             where.add("c.channel = ?", Channel(channel).value)
         rows = self.conn.execute(
             "SELECT c.point, c.kind, c.channel, c.subscribed, c.text, c.ip, c.timestamp, "
             "c.source, r.operator, r.profile, r.created_at AS queued_at, "
-            "CASE r.state WHEN 'delivered' THEN r.finished_at END AS accepted_at, "
+            f"CASE r.state WHEN '{RequestState.DELIVERED}' THEN r.finished_at END AS accepted_at, "
             "r.state, r.id AS request_id, r.sha256 "
             f"FROM consent_changes c JOIN requests r ON r.id = c.request_id{where.where} "
             "ORDER BY r.created_at, c.id",

@@ -1,9 +1,8 @@
 """The outbox: every request is written here before it is sent, and never deleted.
 
-Life of a request: ``queued`` → ``sending`` (claimed by one sender) → ``delivered``,
-``rejected`` (Regal said the payload is wrong), ``held`` (the key was refused; waits for
-a new key) or back to ``queued`` with a later ``next_attempt_at`` (transient failure).
-People can retry, drop or fix-and-resend a request; a dropped one stays as evidence.
+The states a request goes through, and what each allows, are ``RequestState``
+(``store/states.py``). People can retry, drop or fix-and-resend a request; a dropped one
+stays as evidence.
 
 Delivery is at least once: a sender that dies mid-send leaves rows in ``sending`` that
 ``recover`` puts back in the queue.
@@ -13,130 +12,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import socket
 import sqlite3
-import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
-from regal_desktop.domain.consent import consent_changes
-from regal_desktop.domain.profile import display_key, identity_keys
+from regal_desktop.store.claimers import is_claimer_alive
 from regal_desktop.store.db import transaction, utc_now
 from regal_desktop.store.directory import Directory
+from regal_desktop.store.requests import (
+    AttemptResult,
+    Claimed,
+    NewRequest,
+    Outcome,
+    RequestRow,
+)
+from regal_desktop.store.states import ALLOWED_WORDS, RequestState
 
-#: Every state a request can be in, in the order people read them.
-STATES = ("queued", "sending", "held", "rejected", "delivered", "dropped")
-#: States that still need someone's attention or the sender's.
-PENDING_STATES = ("queued", "sending", "held", "rejected")
-
-
-@dataclass(frozen=True)
-class NewRequest:
-    """A body to send: the exact text, which account profile and endpoint, and who."""
-
-    profile: str
-    endpoint: str
-    operator: str
-    body: str
-    contact: str = ""  # left empty, it is the body's display key (primary phone, ...)
-    origin: str = ""
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """A request a sender now holds: send ``body`` as is."""
-
-    id: int
-    body: str
-    attempts: int  # including the one about to be made
-
-
-class Outcome(StrEnum):
-    """What an attempt means for the request."""
-
-    DELIVERED = "delivered"
-    REJECTED = "rejected"
-    HELD = "held"
-    RETRY = "retry"
-
-
-@dataclass(frozen=True)
-class AttemptResult:
-    """One attempt to send one request, as the sender saw it."""
-
-    request_id: int
-    started_at: str
-    finished_at: str
-    status: int | None  # None when no HTTP answer came back
-    answer: str  # Regal's answer or the network error
-    outcome: Outcome
-    next_attempt_at: float = 0.0  # unix time; used when outcome is RETRY
-
-
-@dataclass(frozen=True)
-class RequestRow:
-    """One row of the ``requests`` table."""
-
-    id: int
-    created_at: str
-    profile: str
-    endpoint: str
-    operator: str
-    contact: str
-    origin: str
-    body: str
-    sha256: str
-    state: str
-    attempts: int
-    next_attempt_at: float
-    claimed_by: str | None
-    last_status: int | None
-    last_answer: str | None
-    finished_at: str | None
-
-    @classmethod
-    def from_row(cls, row: sqlite3.Row) -> RequestRow:
-        """Build from a ``SELECT * FROM requests`` row."""
-        return cls(**dict(row))
-
-
-def this_claimer() -> str:
-    """The claimer name of this process: ``host:pid``."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _pid_alive(pid: int) -> bool:
-    if sys.platform == "win32":
-        # os.kill(pid, 0) would terminate the process on Windows; ask the kernel instead.
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return False
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it exists, it is just someone else's
-    return True
-
-
-def is_claimer_alive(claimer: str) -> bool:
-    """Whether the ``host:pid`` sender still runs (other hosts count as gone)."""
-    host, _, pid = claimer.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    return _pid_alive(int(pid))
+QUEUED, SENDING, DROPPED = RequestState.QUEUED, RequestState.SENDING, RequestState.DROPPED
 
 
 def _sha256(body: str) -> str:
@@ -197,6 +90,10 @@ class Outbox:
         parsed: list[dict[str, Any]],
         now: str,
     ) -> None:
+        # The domain (pydantic) loads with the first request, not with the store.
+        from regal_desktop.domain.consent import consent_changes
+        from regal_desktop.domain.profile import display_key, identity_keys
+
         self.conn.executemany(
             "INSERT INTO requests (id, created_at, profile, endpoint, operator, contact, "
             "origin, body, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -254,11 +151,11 @@ class Outbox:
         due = time.time() if now is None else now
         with transaction(self.conn):
             rows = self.conn.execute(
-                "UPDATE requests SET state = 'sending', claimed_by = ?, attempts = attempts + 1 "
-                "WHERE id IN (SELECT id FROM requests WHERE state = 'queued' AND profile = ? "
+                "UPDATE requests SET state = ?, claimed_by = ?, attempts = attempts + 1 "
+                "WHERE id IN (SELECT id FROM requests WHERE state = ? AND profile = ? "
                 "AND next_attempt_at <= ? ORDER BY id LIMIT ?) "
                 "RETURNING id, body, attempts",
-                (claimer, profile, due, limit),
+                (SENDING, claimer, QUEUED, profile, due, limit),
             ).fetchall()
         # RETURNING gives no order guarantee.
         return sorted((Claimed(row[0], row[1], row[2]) for row in rows), key=lambda c: c.id)
@@ -272,7 +169,7 @@ class Outbox:
                 [(r.request_id, r.started_at, r.finished_at, r.status, r.answer) for r in results],
             )
             for r in results:
-                state = "queued" if r.outcome is Outcome.RETRY else r.outcome.value
+                state = r.outcome.state
                 finished = (
                     r.finished_at if r.outcome in (Outcome.DELIVERED, Outcome.REJECTED) else None
                 )
@@ -292,36 +189,41 @@ class Outbox:
             claimers = [
                 row[0]
                 for row in self.conn.execute(
-                    "SELECT DISTINCT claimed_by FROM requests WHERE state = 'sending'"
+                    "SELECT DISTINCT claimed_by FROM requests WHERE state = ?", (SENDING,)
                 )
             ]
             gone = [c for c in claimers if c is None or not alive(c)]
             moved = 0
             for claimer in gone:
                 moved += self.conn.execute(
-                    "UPDATE requests SET state = 'queued', claimed_by = NULL "
-                    "WHERE state = 'sending' AND claimed_by IS ?",
-                    (claimer,),
+                    "UPDATE requests SET state = ?, claimed_by = NULL "
+                    "WHERE state = ? AND claimed_by IS ?",
+                    (QUEUED, SENDING, claimer),
                 ).rowcount
         return moved
 
     def next_due(self, profile: str) -> float | None:
         """When the earliest queued request of ``profile`` may be sent (unix time)."""
         value = self.conn.execute(
-            "SELECT min(next_attempt_at) FROM requests WHERE state = 'queued' AND profile = ?",
-            (profile,),
+            "SELECT min(next_attempt_at) FROM requests WHERE state = ? AND profile = ?",
+            (QUEUED, profile),
         ).fetchone()[0]
         return None if value is None else float(value)
 
-    def counts(self, profile: str | None = None) -> dict[str, int]:
+    def counts(self, profile: str | None = None) -> dict[RequestState, int]:
         """How many requests are in each state (every state present, zero if none)."""
         sql = "SELECT state, count(*) FROM requests"
         args: tuple[str, ...] = ()
         if profile is not None:
             sql, args = sql + " WHERE profile = ?", (profile,)
-        counts = dict.fromkeys(STATES, 0)
-        counts.update((row[0], row[1]) for row in self.conn.execute(sql + " GROUP BY state", args))
+        counts = dict.fromkeys(RequestState, 0)
+        for state, count in self.conn.execute(sql + " GROUP BY state", args):
+            counts[RequestState(state)] = count
         return counts
+
+    def waiting(self, profile: str | None = None) -> int:
+        """How many requests delivery still owes (queued or being sent)."""
+        return sum(n for state, n in self.counts(profile).items() if state.waiting)
 
     def pending(self, profile: str | None = None) -> list[RequestRow]:
         """Requests not yet delivered or dropped, oldest first.
@@ -329,12 +231,13 @@ class Outbox:
         A rejected request whose fix was queued (``replace_body``) is left out: the fix
         stands for it now, and the original stays in the history as evidence.
         """
+        pending = RequestState.pending_states()
         sql = (
-            f"SELECT * FROM requests WHERE state IN ({','.join('?' * len(PENDING_STATES))})"
-            " AND NOT (state = 'rejected' AND EXISTS"
+            f"SELECT * FROM requests WHERE state IN ({','.join('?' * len(pending))})"
+            " AND NOT (state = ? AND EXISTS"
             " (SELECT 1 FROM requests AS fix WHERE fix.origin = 'fix:' || requests.id))"
         )
-        args: tuple[str, ...] = PENDING_STATES
+        args: tuple[str, ...] = (*pending, RequestState.REJECTED)
         if profile is not None:
             sql, args = sql + " AND profile = ?", (*args, profile)
         return [RequestRow.from_row(row) for row in self.conn.execute(sql + " ORDER BY id", args)]
@@ -351,14 +254,19 @@ class Outbox:
         return row
 
     def _move(
-        self, request_id: int, allowed: tuple[str, ...], action: str, sql: str, *args: object
+        self,
+        request_id: int,
+        allowed: Callable[[RequestState], bool],
+        action: str,
+        sql: str,
+        *args: object,
     ) -> None:
-        """Run ``sql`` (``args``, then the id, as parameters) if the request is in ``allowed``."""
+        """Run ``sql`` (``args``, then the id, as parameters) if ``allowed(state)``."""
         with transaction(self.conn):
             row = self._require(request_id)
-            if row.state not in allowed:
+            if not allowed(row.state):
                 raise ValueError(
-                    f"request {request_id} is {row.state}; only {' or '.join(allowed)} "
+                    f"request {request_id} is {row.state}; only {ALLOWED_WORDS[action]} "
                     f"requests can be {action}"
                 )
             self.conn.execute(sql, (*args, request_id))
@@ -367,27 +275,27 @@ class Outbox:
         """Queue a rejected or held request again, due now."""
         self._move(
             request_id,
-            ("rejected", "held"),
+            lambda state: state.can_retry,
             "retried",
-            "UPDATE requests SET state = 'queued', next_attempt_at = 0, finished_at = NULL "
-            "WHERE id = ?",
+            "UPDATE requests SET state = ?, next_attempt_at = 0, finished_at = NULL WHERE id = ?",
+            QUEUED,
         )
 
     def release_held(self, profile: str) -> int:
         """Queue every held request of ``profile`` again (after its key was fixed)."""
         return self.conn.execute(
-            "UPDATE requests SET state = 'queued', next_attempt_at = 0 "
-            "WHERE state = 'held' AND profile = ?",
-            (profile,),
+            "UPDATE requests SET state = ?, next_attempt_at = 0 WHERE state = ? AND profile = ?",
+            (QUEUED, RequestState.HELD, profile),
         ).rowcount
 
     def drop(self, request_id: int) -> None:
         """Give up on a request that has not gone out; it stays in the history as dropped."""
         self._move(
             request_id,
-            ("queued", "held", "rejected"),
+            lambda state: state.can_drop,
             "dropped",
-            "UPDATE requests SET state = 'dropped', finished_at = ? WHERE id = ?",
+            "UPDATE requests SET state = ?, finished_at = ? WHERE id = ?",
+            DROPPED,
             utc_now(),
         )
 
@@ -403,13 +311,14 @@ class Outbox:
             raise ValueError(f"the fixed body for request {request_id} is not JSON: {exc}") from exc
         with transaction(self.conn):
             old = self._require(request_id)
-            if old.state in ("queued", "held"):
-                self.drop(request_id)
-            elif old.state != "rejected":
+            if not old.state.can_fix:
+                action = "fixed and resent"
                 raise ValueError(
-                    f"request {request_id} is {old.state}; only rejected, queued or held "
-                    "requests can be fixed and resent"
+                    f"request {request_id} is {old.state}; only {ALLOWED_WORDS[action]} "
+                    f"requests can be {action}"
                 )
+            if old.state.dropped_by_fix:
+                self.drop(request_id)
             item = NewRequest(
                 profile=old.profile,
                 endpoint=old.endpoint,
@@ -421,14 +330,11 @@ class Outbox:
 
 
 __all__ = [
-    "PENDING_STATES",
-    "STATES",
     "AttemptResult",
     "Claimed",
     "NewRequest",
     "Outbox",
     "Outcome",
     "RequestRow",
-    "is_claimer_alive",
-    "this_claimer",
+    "RequestState",
 ]

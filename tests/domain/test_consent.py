@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from regal_desktop.domain.consent import ConsentChange, consent_changes, describe_change
-from regal_desktop.domain.model import Channel
+from regal_desktop.domain.consent import (
+    CONSENT_WORDS,
+    ConsentChange,
+    change_word,
+    consent_changes,
+    consent_state,
+    describe_change,
+)
+from regal_desktop.domain.model import Channel, ConsentState
 
 
 def test_changes_come_phones_first_voice_before_sms_then_emails() -> None:
@@ -60,3 +67,21 @@ def test_descriptions_name_channel_direction_and_readable_point() -> None:
     assert describe_change(sms_out) == "SMS opt-out for +1 954-558-2399"
     assert describe_change(voice_in) == "Voice opt-in for +1 954-558-2399"
     assert describe_change(email_in) == "E-mail opt-in for jane@example.com"
+
+
+def test_every_consent_state_has_its_words_in_the_order_offered() -> None:
+    assert list(CONSENT_WORDS) == list(ConsentState)
+    assert list(CONSENT_WORDS.values()) == ["No status", "Subscribed", "Unsubscribed"]
+
+
+def test_the_state_an_opt_in_object_records() -> None:
+    assert consent_state(None) is ConsentState.NO_STATUS
+    assert consent_state("yes") is ConsentState.NO_STATUS  # not an opt-in object at all
+    assert consent_state({"subscribed": True}) is ConsentState.SUBSCRIBED
+    assert consent_state({"subscribed": False}) is ConsentState.UNSUBSCRIBED
+    # Only a real true subscribes: anything else in an opt-in object is not consent.
+    assert consent_state({"subscribed": "true"}) is ConsentState.UNSUBSCRIBED
+
+
+def test_a_change_is_an_opt_in_or_an_opt_out() -> None:
+    assert (change_word(True), change_word(False)) == ("opt-in", "opt-out")

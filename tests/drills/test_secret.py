@@ -26,14 +26,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from regal_desktop.app import build_main_window
 from regal_desktop.cli import main
 from regal_desktop.delivery.report import Summary
 from regal_desktop.sandbox import Sandbox
-from regal_desktop.store.outbox import RequestRow
-from regal_desktop.ui.shell.dialogs import Prompts, SaveChoice
-from regal_desktop.ui.shell.send_dialogs import Confirmation, SendPrompts
+from regal_desktop.ui.shell.build import Desk, build_main_window
 from regal_desktop.ui.shell.window import MainWindow
+from tests.helpers.dialogs import ScriptedDialogs
 
 from .tools import home
 
@@ -42,44 +40,6 @@ pytestmark = pytest.mark.drill
 W = TypeVar("W", bound=QWidget)
 PAYLOADS = Path(__file__).parents[1] / "data" / "payloads"
 CONSENT_FILES = ["create-contact.json", "onboarding-2-phone.json", "update-primary.json"]
-
-
-class KeyPrompts(SendPrompts):
-    """Sending's questions answered by script: the key when asked, never a confirmation."""
-
-    def __init__(self, key: str) -> None:
-        self.key = key
-        self.asked: list[str] = []
-        self.errors: list[str] = []
-
-    def confirm_send(self, parent: QWidget, confirmation: Confirmation) -> bool:
-        raise AssertionError("a loopback profile must not ask for a confirmation")
-
-    def ask_key(self, parent: QWidget, profile: str, reason: str, can_save: bool) -> str | None:
-        self.asked.append(reason)
-        return self.key
-
-    def ask_drop(self, parent: QWidget, request: RequestRow) -> bool:
-        return False
-
-    def show_error(self, parent: QWidget, title: str, message: str) -> None:
-        self.errors.append(f"{title}: {message}")
-
-
-class WindowPrompts(Prompts):
-    """The window's own questions: discard edits, keep the messages."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def ask_save_changes(self, parent: QWidget, document_name: str) -> SaveChoice:
-        return SaveChoice.DISCARD
-
-    def show_error(self, parent: QWidget, title: str, message: str) -> None:
-        self.messages.append(message)
-
-    def show_warning(self, parent: QWidget, title: str, message: str) -> None:
-        self.messages.append(message)
 
 
 def forms_of(key: str) -> dict[str, bytes]:
@@ -123,11 +83,10 @@ def child(window: MainWindow, kind: type[W], name: str) -> W:
     return found
 
 
-def window_send(qtbot: QtBot, window: MainWindow, profile: str) -> Summary:
+def window_send(qtbot: QtBot, desk: Desk, profile: str) -> Summary:
     """Choose ``profile`` and press Send; the delivery's summary."""
-    controller = window.sending
-    assert controller is not None
-    controller.set_profile(profile)
+    controller, window = desk.sending, desk.window
+    controller.set_account(profile)
     with qtbot.waitSignal(controller.finished, timeout=20_000) as blocker:
         QTest.mouseClick(child(window, QPushButton, "sendButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not controller.is_running(), timeout=5_000)
@@ -175,22 +134,22 @@ def test_the_api_key_lands_in_no_file_and_no_output(
             assert cli(capsys, said, "history", "export", target) == 0
 
         # The window: send with the stored key, then with a refused key typed again.
-        window = build_main_window([str(contact)])
+        dialogs = ScriptedDialogs()
+        dialogs.key_answers = [key] * 5  # the key, whenever it is asked for
+        desk = build_main_window([str(contact)], dialogs=dialogs)
+        window = desk.window
         qtbot.addWidget(window)
-        window_prompts, send_prompts = WindowPrompts(), KeyPrompts(key)
-        window.context.prompts = window_prompts
-        assert window.sending is not None
-        window.sending.prompts = send_prompts
         window.show()
         qtbot.waitExposed(window)
-        assert window_send(qtbot, window, "loop").delivered == 1
-        window.context.app.keys.set("stale", "stale-key-0000000000")
-        window.sending.session_keys.pop("stale", None)
-        assert window_send(qtbot, window, "stale").auth_failed
-        assert window_send(qtbot, window, "stale").delivered >= 1
-        assert send_prompts.asked, "the refused key was never asked for again"
+        assert window_send(qtbot, desk, "loop").delivered == 1
+        desk.app.keys.set("stale", "stale-key-0000000000")
+        desk.sending.session_keys.pop("stale", None)
+        assert window_send(qtbot, desk, "stale").auth_failed
+        assert window_send(qtbot, desk, "stale").delivered >= 1
+        assert dialogs.key_requests, "the refused key was never asked for again"
+        assert dialogs.confirmations == [], "a loopback account must not ask to confirm"
         QTest.keyClicks(child(window, QLineEdit, "firstNameEdit"), "x")
-        window.autosave_now()
+        desk.editor.autosave_now()
         assert (home() / "data" / "autosave.json").exists()
         while_open = files_under(home())
         said.append(window.statusBar().currentMessage())
@@ -216,9 +175,7 @@ def test_the_api_key_lands_in_no_file_and_no_output(
     assert len(arrived) == len(queued)
     captured = {
         "CLI and window messages": "\n".join(said).encode("utf-8"),
-        "prompts": "\n".join(
-            window_prompts.messages + send_prompts.errors + send_prompts.asked
-        ).encode("utf-8"),
+        "prompts": "\n".join(dialogs.messages + dialogs.asked).encode("utf-8"),
         "Python logging": "\n".join(
             f"{r.getMessage()} {r.args!r} {r.exc_text or ''}" for r in caplog.records
         ).encode("utf-8"),

@@ -20,26 +20,18 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
-from regal_desktop.app import build_main_window
 from regal_desktop.cli import main
 from regal_desktop.context import open_context
-from regal_desktop.ui.shell.dialogs import Prompts, SaveChoice
+from regal_desktop.store.settings import SETTINGS
+from regal_desktop.ui.shell.build import build_main_window
+from tests.helpers.dialogs import ScriptedDialogs
 
 PAYLOADS = Path(__file__).parents[1] / "data" / "payloads"
 CSV = Path(__file__).parents[1] / "data" / "csv" / "crm-export.csv"
-#: Every settings key the application reads, with the shape it writes there.
-KEYS = (
-    "profiles",
-    "default_profile",
-    "default_region",
-    "operator_email",
-    "consent_templates",
-    "import_mappings",
-    "default_event_source",
-    "welcome_dismissed",
-)
+#: Every settings key the application reads: the registry's.
+KEYS = tuple(setting.key for setting in SETTINGS)
 SLOW = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 
 scalars = (
@@ -117,23 +109,11 @@ def test_a_setting_that_is_not_json_is_ignored() -> None:
         run_quietly("profile", "list")
 
 
-class RestoringPrompts(Prompts):
-    """Restores any autosaved draft; records messages instead of showing dialogs."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def ask_save_changes(self, parent: QWidget, document_name: str) -> SaveChoice:
-        return SaveChoice.DISCARD
-
-    def ask_restore_autosave(self, parent: QWidget, saved_at: str) -> bool:
-        return True
-
-    def show_error(self, parent: QWidget, title: str, message: str) -> None:
-        self.messages.append(message)
-
-    def show_warning(self, parent: QWidget, title: str, message: str) -> None:
-        self.messages.append(message)
+def restoring_dialogs() -> ScriptedDialogs:
+    """Dialogs that restore any autosaved draft and record messages."""
+    dialogs = ScriptedDialogs()
+    dialogs.restore_answer = True
+    return dialogs
 
 
 #: A "source" that is not text is left to the regression test below (a known failure).
@@ -159,17 +139,16 @@ def test_the_window_starts_whatever_the_files_hold(
         store_settings(values)
         (home / "config" / "window.ini").write_bytes(ini)
         (home / "data" / "autosave.json").write_bytes(draft)
-        window = build_main_window([])
+        desk = build_main_window([], dialogs=restoring_dialogs())
         try:
-            window.context.prompts = RestoringPrompts()
-            window.show()
-            window.offer_autosave()
+            desk.window.show()
+            desk.editor.offer_autosave()
             qapp.processEvents()
-            window.refresh_review()
+            desk.editor.refresh_review()
         finally:
-            window.close()
-            window.context.app.close()
-            window.deleteLater()
+            desk.window.close()
+            desk.app.close()
+            desk.window.deleteLater()
             qapp.processEvents()
         assert os.environ["REGAL_DESKTOP_HOME"] == str(home)
 
@@ -179,11 +158,10 @@ def test_an_autosave_naming_no_file_is_still_offered(qapp: QApplication) -> None
         open_context().close()
         draft = {"savedAt": None, "source": 1, "payload": {"userId": "u-1"}}
         (home / "data" / "autosave.json").write_text(json.dumps(draft), "utf-8")
-        window = build_main_window([])
+        desk = build_main_window([], dialogs=restoring_dialogs())
         try:
-            window.context.prompts = RestoringPrompts()
-            window.offer_autosave()
+            desk.editor.offer_autosave()
         finally:
-            window.close()
-            window.context.app.close()
-            window.deleteLater()
+            desk.window.close()
+            desk.app.close()
+            desk.window.deleteLater()

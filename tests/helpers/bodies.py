@@ -49,3 +49,26 @@ BOB: dict[str, Any] = {
         },
     },
 }
+
+#: The consent time of BODY.
+NOW = "2026-11-25T14:03:07-05:00"
+#: A contact opting +1 954-558-2399 out of SMS; "Zoë" checks the body travels as UTF-8.
+BODY: dict[str, Any] = {
+    "userId": "u-100",
+    "traits": {
+        "firstName": "Zoë",
+        "phones": {
+            "+19545582399": {
+                "label": "mobile",
+                "isPrimary": True,
+                "smsOptIn": {
+                    "subscribed": False,
+                    "timestamp": NOW,
+                    "text": "Customer replied STOP.",
+                    "source": "crm",
+                },
+            }
+        },
+        "emails": {"jane@example.com": {"isPrimary": True}},
+    },
+}

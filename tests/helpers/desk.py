@@ -1,112 +1,72 @@
-"""Fixtures for the memory windows: a real window with sending and memory attached,
-scripted dialogs, and helpers to send real requests to a loopback Sandbox."""
+"""The whole window as the application builds it, with scripted dialogs, for UI tests."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from regal_desktop.app import build_main_window
 from regal_desktop.context import open_context
 from regal_desktop.delivery.keys import KeyStore
 from regal_desktop.services.accounts import AccountProfile
-from regal_desktop.store.outbox import RequestRow
+from regal_desktop.services.consent_texts import ConsentTemplate
+from regal_desktop.ui.editor.editor import Editor
 from regal_desktop.ui.outbox.controller import SendController
-from regal_desktop.ui.shell.dialogs import Prompts, SaveChoice
-from regal_desktop.ui.shell.memory_dialogs import MemoryPrompts
-from regal_desktop.ui.shell.memory_wiring import MemoryUi
-from regal_desktop.ui.shell.send_dialogs import Confirmation, SendPrompts
+from regal_desktop.ui.shell import build
+from regal_desktop.ui.shell.side_windows import SideWindows
 from regal_desktop.ui.shell.window import MainWindow
+from tests.helpers.dialogs import ScriptedDialogs
 
+#: What "Now" reads in every UI test.
+FIXED_NOW = datetime(2026, 11, 25, 14, 3, 7, 250, tzinfo=timezone(timedelta(hours=-5)))
+FIXED_NOW_TEXT = "2026-11-25T14:03:07-05:00"
 
-class ScriptedMemoryPrompts(MemoryPrompts):
-    """Answers from attributes; records errors."""
-
-    def __init__(self) -> None:
-        self.export_path: Path | None = None
-        self.import_path: Path | None = None
-        self.rejected_path: Path | None = None
-        self.mapping_name: str | None = None
-        self.cancel_answer = True
-        self.errors: list[str] = []
-
-    def ask_export_path(self, parent: QWidget, suggested: Path) -> Path | None:
-        return self.export_path
-
-    def ask_import_path(self, parent: QWidget, folder: Path) -> Path | None:
-        return self.import_path
-
-    def ask_rejected_path(self, parent: QWidget, suggested: Path) -> Path | None:
-        return self.rejected_path
-
-    def ask_mapping_name(self, parent: QWidget, suggested: str) -> str | None:
-        return self.mapping_name
-
-    def confirm_cancel_import(self, parent: QWidget, unsent: int) -> bool:
-        return self.cancel_answer
-
-    def show_error(self, parent: QWidget, title: str, message: str) -> None:
-        self.errors.append(message)
-
-
-class ScriptedSendPrompts(SendPrompts):
-    """Sending's questions: records confirmations and answers ``confirm_answer``."""
-
-    def __init__(self) -> None:
-        self.confirm_answer = False
-        self.confirmations: list[Confirmation] = []
-        self.errors: list[str] = []
-
-    def confirm_send(self, parent: QWidget, confirmation: Confirmation) -> bool:
-        self.confirmations.append(confirmation)
-        return self.confirm_answer
-
-    def ask_key(self, parent: QWidget, profile: str, reason: str, can_save: bool) -> str | None:
-        return None
-
-    def ask_drop(self, parent: QWidget, request: RequestRow) -> bool:
-        return True
-
-    def show_error(self, parent: QWidget, title: str, message: str) -> None:
-        self.errors.append(message)
-
-
-class DiscardPrompts(Prompts):
-    """The editor's own questions: discard unsaved edits, record messages."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def ask_save_changes(self, parent: object, document_name: str) -> SaveChoice:
-        return SaveChoice.DISCARD
-
-    def show_error(self, parent: object, title: str, message: str) -> None:
-        self.messages.append(message)
-
-    def show_warning(self, parent: object, title: str, message: str) -> None:
-        self.messages.append(message)
+TEMPLATES = [
+    ConsentTemplate("Marketing calls", "I agree to receive marketing calls from Example Co."),
+    ConsentTemplate("Marketing texts", "I agree to receive marketing texts from Example Co."),
+]
 
 
 @dataclass
 class Desk:
-    """A window with sending and memory attached, and its scripted dialogs."""
+    """A shown window built by the composition root, and the dialogs it asks."""
 
-    window: MainWindow
-    controller: SendController
-    ui: MemoryUi
-    prompts: ScriptedMemoryPrompts
-    send_prompts: ScriptedSendPrompts
-    sent: list[int] = field(default_factory=list)
+    parts: build.Desk
+    dialogs: ScriptedDialogs
+
+    @property
+    def window(self) -> MainWindow:
+        """The main window (menus, status bar, docks)."""
+        return self.parts.window
+
+    @property
+    def editor(self) -> Editor:
+        """The contact being edited."""
+        return self.parts.editor
+
+    @property
+    def controller(self) -> SendController:
+        """Sending, the outbox's deliveries and keys."""
+        return self.parts.sending
+
+    @property
+    def side(self) -> SideWindows:
+        """History, Contacts and the import."""
+        return self.parts.side
+
+    def status(self) -> str:
+        """What the status bar says now."""
+        return self.window.statusBar().currentMessage()
 
 
 def add_profile(name: str, endpoint: str, rate: float = 290.0, key: str | None = None) -> None:
-    """Save a profile (and its key) before the window opens, as Settings would."""
+    """Save an account (and its key) before the window opens, as Settings would."""
     context = open_context()
     try:
         context.accounts.save(AccountProfile(name=name, endpoint=endpoint, rate=rate))
@@ -116,32 +76,73 @@ def add_profile(name: str, endpoint: str, rate: float = 290.0, key: str | None =
         context.close()
 
 
+def show(qtbot: QtBot, parts: build.Desk, dialogs: ScriptedDialogs) -> Desk:
+    """Show the window, wait until it is exposed and active; the store closes at teardown."""
+    window = parts.window
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    # Keyboard tests need focus; without a window manager (bare Xvfb) nobody activates it.
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return Desk(parts, dialogs)
+
+
 @pytest.fixture
-def open_desk(qtbot: QtBot) -> Callable[[], Desk]:
-    """Build the real window, attach memory with scripted dialogs, and show it."""
+def open_desk(qtbot: QtBot, tmp_path: Path) -> Iterator[Callable[..., Desk]]:
+    """Build the real window, opening ``body`` as a file when given, and show it."""
+    opened: list[build.Desk] = []
 
-    def make() -> Desk:
-        window = build_main_window([])
-        qtbot.addWidget(window)
-        window.context.prompts = DiscardPrompts()
-        controller = window.sending
-        assert controller is not None
-        send_prompts = ScriptedSendPrompts()
-        controller.prompts = send_prompts
-        prompts = ScriptedMemoryPrompts()
-        ui = window.findChild(MemoryUi, "memoryUi")  # build_main_window attached it
-        assert isinstance(ui, MemoryUi)
-        ui.prompts = prompts
-        window.show()
-        qtbot.waitExposed(window)
-        return Desk(window, controller, ui, prompts, send_prompts)
+    def make(body: dict[str, Any] | None = None) -> Desk:
+        argv = []
+        if body is not None:
+            path = tmp_path / "contact.json"
+            path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+            argv = [str(path)]
+        dialogs = ScriptedDialogs()
+        parts = build.build_main_window(argv, dialogs=dialogs, clock=lambda: FIXED_NOW)
+        opened.append(parts)
+        return show(qtbot, parts, dialogs)
 
-    return make
+    yield make
+    for parts in opened:
+        parts.window.close()
+        parts.sending.shutdown()
+        parts.app.close()
+
+
+@pytest.fixture
+def desk(qtbot: QtBot) -> Iterator[Desk]:
+    """A shown window with a blank contact, the test consent templates and a fixed clock."""
+    dialogs = ScriptedDialogs()
+    parts = build.build_main_window(dialogs=dialogs, clock=lambda: FIXED_NOW, templates=TEMPLATES)
+    shown = show(qtbot, parts, dialogs)
+    yield shown
+    parts.sending.shutdown()
+    parts.app.close()
 
 
 def send_body(qtbot: QtBot, desk: Desk, body: dict[str, Any]) -> None:
     """Send ``body`` from the editor and wait until it is delivered."""
-    desk.window.show_payload(body, None)
+    desk.editor.show_payload(body, None)
     with qtbot.waitSignal(desk.controller.finished, timeout=15_000):
-        desk.window.request_send()
+        desk.editor.request_send()
     qtbot.waitUntil(lambda: not desk.controller.is_running(), timeout=5_000)
+
+
+@pytest.fixture
+def editor(desk: Desk) -> Editor:
+    """The editor of the ``desk`` window."""
+    return desk.editor
+
+
+@pytest.fixture
+def dialogs(desk: Desk) -> ScriptedDialogs:
+    """The scripted dialogs of the ``desk`` window."""
+    return desk.dialogs
+
+
+@pytest.fixture
+def now_text() -> str:
+    """What "Now" writes in every UI test (FIXED_NOW as a timestamp)."""
+    return FIXED_NOW_TEXT

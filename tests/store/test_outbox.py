@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from regal_desktop.store import AttemptResult, Outcome, Store, open_store
-from regal_desktop.store.outbox import this_claimer
+from regal_desktop.store.claimers import this_claimer
 from tests.helpers.store import opt_in_body, request
 
 T0 = "2024-05-01T10:00:00.000Z"

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,12 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from regal_desktop.domain.consent import format_point
+from regal_desktop.domain.consent import change_word, format_point
 from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
+from regal_desktop.services.clock import local_time
 from regal_desktop.store import Store
 from regal_desktop.store.history import TimelineEntry
+from regal_desktop.ui.shell.style import error_color, good_color
 from regal_desktop.ui.shell.table_model import RowsModel
-from regal_desktop.ui.shell.time_text import local_time
 
 COLUMNS = (
     "Recorded",
@@ -40,12 +40,11 @@ COLUMNS = (
     "Status",
 )
 _TEXT_COLUMN = 3
-_IN, _OUT = QColor("#2e7d32"), QColor("#b3261e")
 
 
 def status_words(entry: TimelineEntry) -> str:
     """Whether Regal has the change: ``Delivered 2026-11-25 14:03:09``, ``Queued``, ..."""
-    words = entry.state.capitalize()
+    words = entry.state.label
     return f"{words} {local_time(entry.finished_at)}" if entry.finished_at else words
 
 
@@ -68,7 +67,7 @@ class TimelineModel(RowsModel[TimelineEntry]):
         if role == Qt.ItemDataRole.ToolTipRole and column == _TEXT_COLUMN:
             return item.text  # the whole text; the cell may cut it
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            return _IN if item.subscribed else _OUT
+            return good_color() if item.subscribed else error_color()
         return None
 
     @staticmethod
@@ -76,7 +75,7 @@ class TimelineModel(RowsModel[TimelineEntry]):
         values = (
             local_time(entry.queued_at),
             entry.channel.label,
-            "Opt-in" if entry.subscribed else "Opt-out",
+            change_word(entry.subscribed).capitalize(),
             entry.text or "",
             entry.ip or "",
             entry.timestamp or "",

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from regal_desktop.domain.import_rows import (
+    CONSENT_CHOICES,
     FIELDS,
     IGNORE,
     REJECTED_COLUMNS,
@@ -41,7 +42,6 @@ from regal_desktop.ui.csv_import.state import ImportState, error_label
 #: The defaults offered in the form: one consent text, IP, time or source for the file.
 TEXT_DEFAULTS = ("optInText", "optInIp", "optInTimestamp", "optInSource")
 CONSENT_DEFAULTS = ("voiceOptIn", "smsOptIn", "emailOptIn")
-_CONSENT_CHOICES = ("", "subscribed", "unsubscribed")
 _DEFAULT_HINTS = {
     "optInText": "the exact words people agreed to, for rows without a text",
     "optInIp": "e.g. 203.0.113.7",
@@ -92,7 +92,7 @@ class MappingPage(QWizardPage):
         for name in CONSENT_DEFAULTS:
             combo = QComboBox()
             combo.setObjectName(f"default_{name}")
-            combo.addItems(_CONSENT_CHOICES)
+            combo.addItems(CONSENT_CHOICES)
             self.consent_combos[name] = combo
             consent_row.addWidget(QLabel(f"{name}:"))
             consent_row.addWidget(combo)
@@ -241,7 +241,7 @@ class MappingPage(QWizardPage):
             self.error.setText(str(exc))
             return
         suggested = self.state.path.stem if self.state.path else "mapping"
-        name = self.state.prompts.ask_mapping_name(self, suggested)
+        name = self.state.dialogs.ask_mapping_name(self, suggested)
         if name is None:
             return
         try:

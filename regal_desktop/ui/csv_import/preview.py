@@ -8,16 +8,13 @@ single send; until then nothing is in the outbox.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QObject,
     Qt,
-    QThread,
-    Signal,
 )
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -43,16 +40,15 @@ from regal_desktop.services.bulk_import import (
     ImportFileError,
     ImportPlan,
     RejectedRow,
-    plan_file,
     write_rejected,
 )
-from regal_desktop.services.checking import checker_for
+from regal_desktop.services.confirmation import bulk_confirmation
 from regal_desktop.services.evidence import ExportError
-from regal_desktop.services.sending import queue
-from regal_desktop.store import StoreError, open_store
+from regal_desktop.services.import_plan import plan_with_directory
+from regal_desktop.store import StoreError
 from regal_desktop.ui.csv_import.state import ImportState, error_label
-from regal_desktop.ui.shell.send_dialogs import bulk_confirmation
 from regal_desktop.ui.shell.table_model import RowsModel
+from regal_desktop.ui.shell.worker import Worker
 
 REJECTED_COLUMNS = ("Line", "Reason", "Cells")
 #: How many good rows the preview shows as JSON.
@@ -63,44 +59,27 @@ class _PlanAbandonedError(Exception):
     """Raised from the progress callback to abandon a plan nobody wants any more."""
 
 
-class PlanThread(QThread):
-    """Runs ``plan_file`` with its own store connection (SQLite connections are per thread)."""
+def planner(app: AppContext, path: Path, mapping: ColumnMapping, parent: QObject) -> Worker:
+    """A worker reading and checking the file; ``done`` carries the plan (None if stopped)."""
+    database, region = app.database, app.region  # read here: the store is the GUI thread's
 
-    progressed = Signal(int, int)  # line reached, lines in the file
-    planned = Signal(object)  # ImportPlan
-    failed = Signal(str)
+    def job(report: Callable[[Any], None], should_stop: Callable[[], bool]) -> Any:
+        def progress(line: int, lines: int) -> None:
+            if should_stop():
+                raise _PlanAbandonedError
+            report((line, lines))
 
-    def __init__(
-        self, app: AppContext, path: Path, mapping: ColumnMapping, parent: QObject | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._app, self._path, self._mapping = app, path, mapping
-        self._region = app.region  # read here: the store's connection is the GUI thread's
-        self._stop = threading.Event()
-
-    def run(self) -> None:
         try:
-            with open_store(self._app.database) as store:
-                # The directory's profiles make the warnings match a single send's.
-                checker = checker_for(self._region, store.directory.get)
-                plan = plan_file(
-                    self._path, self._mapping, checker=checker, on_progress=self._progress
-                )
+            return plan_with_directory(database, region, path, mapping, progress)
         except _PlanAbandonedError:
-            return
-        except (ImportFileError, StoreError) as exc:
-            self.failed.emit(str(exc))
-            return
-        self.planned.emit(plan)
+            return None
 
-    def _progress(self, line: int, lines: int) -> None:
-        if self._stop.is_set():
-            raise _PlanAbandonedError
-        self.progressed.emit(line, lines)
-
-    def request_stop(self) -> None:
-        """Abandon the plan at the next progress report (safe from any thread)."""
-        self._stop.set()
+    return Worker(
+        job,
+        lambda exc: f"The import stopped: {exc}",
+        expected=(ImportFileError, StoreError),
+        parent=parent,
+    )
 
 
 class RejectedModel(RowsModel[RejectedRow]):
@@ -122,7 +101,7 @@ class PreviewPage(QWizardPage):
     def __init__(self, state: ImportState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.planner: PlanThread | None = None
+        self.planner: Worker | None = None
         self.setTitle("Check the rows")
         self.setCommitPage(True)  # once queued, there is no going back to change the file
         self.busy = QProgressBar()
@@ -187,9 +166,9 @@ class PreviewPage(QWizardPage):
         self.busy.setRange(0, 0)  # busy until the first progress report gives a size
         self.busy.show()
         assert self.state.path is not None  # the file page set it
-        thread = PlanThread(self.state.app, self.state.path, self.state.mapping, self)
+        thread = planner(self.state.app, self.state.path, self.state.mapping, self)
         thread.progressed.connect(self._progressed)
-        thread.planned.connect(self._planned)
+        thread.done.connect(self._planned)
         thread.failed.connect(self._failed)
         thread.finished.connect(thread.deleteLater)
         self.planner = thread
@@ -207,7 +186,8 @@ class PreviewPage(QWizardPage):
             self.planner.wait()
             self.planner = None
 
-    def _progressed(self, line: int, lines: int) -> None:
+    def _progressed(self, reached: tuple[int, int]) -> None:
+        line, lines = reached
         self.busy.setRange(0, lines)
         self.busy.setValue(line)
 
@@ -217,8 +197,10 @@ class PreviewPage(QWizardPage):
         self.summary.clear()
         self.error.setText(message)
 
-    def _planned(self, plan: ImportPlan) -> None:
+    def _planned(self, plan: ImportPlan | None) -> None:
         self.planner = None
+        if plan is None:
+            return  # abandoned
         self.busy.hide()
         self.state.plan = plan
         good = len(plan.good)
@@ -227,7 +209,7 @@ class PreviewPage(QWizardPage):
         if good:
             lines.append(
                 f"Press “Send {good:,} rows” to queue them for profile "
-                f"{self.state.sending.profile_name}; the rejected rows are not sent."
+                f"{self.state.sending.account}; the rejected rows are not sent."
             )
         else:
             lines.append("No row can be sent; fix the file (or the mapping) and try again.")
@@ -253,13 +235,13 @@ class PreviewPage(QWizardPage):
         if plan is None or source is None:
             return None
         suggested = source.with_name(f"{source.stem}-rejected.csv")
-        path = self.state.prompts.ask_rejected_path(self, suggested)
+        path = self.state.dialogs.ask_rejected_path(self, suggested)
         if path is None:
             return None
         try:
             count = write_rejected(plan, path)
         except ExportError as exc:
-            self.state.prompts.show_error(self, "Cannot save the rejected rows", str(exc))
+            self.state.dialogs.show_error(self, "Cannot save the rejected rows", str(exc))
             return None
         self.error.setText("")
         self.summary.setText(self.summary.text() + f"\nSaved {count} rejected rows to {path}.")
@@ -271,23 +253,15 @@ class PreviewPage(QWizardPage):
         if plan is None or not plan.good:
             return False
         sending = self.state.sending
-        destination = sending.destination(sending.profile_name)
-        if destination is None:
-            return False  # the controller said why (no key given, bad profile)
-        profile = destination.profile
-        if profile.is_production:
-            confirmation = bulk_confirmation(
-                profile, len(plan.good), plan.consent_changes, Path(plan.source).name
-            )
-            if not sending.prompts.confirm_send(self, confirmation):
-                return False
-        try:
-            ids = queue(self.state.app.store, plan.prepared(), destination, self.state.app.operator)
-        except (ValueError, StoreError, sqlite3.Error) as exc:
-            self.state.prompts.show_error(
-                self, "Nothing was queued", f"Could not queue the rows: {exc}"
-            )
-            return False
-        self.state.destination, self.state.ids = destination, ids
-        sending.outbox_changed.emit()
+        rows, changes, source = len(plan.good), plan.consent_changes, Path(plan.source).name
+        queued = sending.submit(
+            self,
+            plan.prepared(),
+            sending.account,
+            lambda profile: bulk_confirmation(profile, rows, changes, source),
+            watch=False,
+        )
+        if queued is None:
+            return False  # the controller said why (no key, cancelled, the store refused)
+        self.state.destination, self.state.ids = queued.destination, queued.ids
         return True

@@ -13,7 +13,7 @@ import time
 from collections import deque
 from enum import Enum
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,14 +26,13 @@ from PySide6.QtWidgets import (
 
 from regal_desktop.delivery.report import Progress, Summary
 from regal_desktop.services.accounts import Destination
-from regal_desktop.store import Store
-from regal_desktop.store.db import transaction
+from regal_desktop.services.sending import drop_unsent
 from regal_desktop.ui.csv_import.state import ImportState
 from regal_desktop.ui.outbox.controller import SendController
+from regal_desktop.ui.shell.changes import What
 
 #: How far back the sending speed is measured for the estimate of time left.
 _SPEED_WINDOW_S = 10.0
-_STOP_POLL_MS = 50
 
 
 def time_left(remaining: int, per_second: float) -> str:
@@ -83,19 +82,6 @@ class RunState(Enum):
     DONE = "done"
 
 
-def drop_unsent(store: Store, ids: list[int]) -> int:
-    """Drop every request of ``ids`` still waiting (queued, held), in one transaction."""
-    dropped = 0
-    with transaction(store.conn):
-        for request_id in ids:
-            try:
-                store.outbox.drop(request_id)
-            except ValueError:
-                continue  # delivered, rejected by Regal or already dropped: it stays so
-            dropped += 1
-    return dropped
-
-
 class ImportRun(QObject):
     """Follows one import's delivery through the controller; pause, resume, cancel."""
 
@@ -113,8 +99,7 @@ class ImportRun(QObject):
         self.delivered = self.rejected = self.held = self.dropped = 0
         self.per_second = 0.0
         self._speed = Speed()
-        self._waiting = QTimer(self, interval=_STOP_POLL_MS)
-        self._waiting.timeout.connect(self._check_stopped)
+        controller.stopped.connect(self._stopped)
         controller.progress.connect(self._progress)
         controller.finished.connect(self._finished)
 
@@ -129,7 +114,7 @@ class ImportRun(QObject):
         return len(self.ids) - self.remaining
 
     def start(self) -> None:
-        """Deliver (again, after a pause)."""
+        """Deliver again, after a pause (queuing the rows started the first delivery)."""
         self._speed.restart()
         self.state = RunState.SENDING
         self.controller.start(self.destination)
@@ -148,22 +133,19 @@ class ImportRun(QObject):
             self._stop()
 
     def _stop(self) -> None:
-        self.controller.stop(self.profile)
-        self._waiting.start()
         self.changed.emit()
-        self._check_stopped()
+        self.controller.stop(self.profile)  # ``stopped`` follows once in-flight ones end
 
-    def _check_stopped(self) -> None:
-        if self.controller.is_running(self.profile):
+    def _stopped(self, profile: str) -> None:
+        if profile != self.profile:
             return
-        self._waiting.stop()
         if self.state is RunState.PAUSING:
             self.state = RunState.PAUSED
         elif self.state is RunState.CANCELLING:
             self.dropped = drop_unsent(self.controller.app.store, self.ids)
             self.remaining = 0
             self.state = RunState.CANCELLED
-            self.controller.outbox_changed.emit()
+            self.controller.changes.notify(What.OUTBOX | What.HISTORY)
         self.changed.emit()
 
     def _progress(self, progress: Progress) -> None:
@@ -236,10 +218,10 @@ class SendPage(QWizardPage):
         self.pause_button.clicked.connect(run.pause)
         self.resume_button.clicked.connect(run.start)
         self.cancel_button.clicked.connect(self._ask_cancel)
-        run.start()
+        run.changed.emit()
 
     def _ask_cancel(self) -> None:
-        if self.run is not None and self.state.prompts.confirm_cancel_import(
+        if self.run is not None and self.state.dialogs.confirm_cancel_import(
             self, self.run.remaining
         ):
             self.run.cancel()

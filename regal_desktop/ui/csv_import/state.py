@@ -12,7 +12,8 @@ from regal_desktop.domain.import_rows import ColumnMapping
 from regal_desktop.services.accounts import Destination
 from regal_desktop.services.bulk_import import ImportPlan
 from regal_desktop.ui.outbox.controller import SendController
-from regal_desktop.ui.shell.memory_dialogs import MemoryPrompts
+from regal_desktop.ui.shell.dialogs import Dialogs
+from regal_desktop.ui.shell.style import error_style
 
 
 @dataclass
@@ -20,7 +21,7 @@ class ImportState:
     """What the pages share: the services, and the choices made so far."""
 
     app: AppContext
-    prompts: MemoryPrompts
+    dialogs: Dialogs
     sending: SendController
     path: Path | None = None
     header: tuple[str, ...] = ()
@@ -36,5 +37,5 @@ def error_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #b3261e;")
+    label.setStyleSheet(error_style())
     return label

@@ -28,7 +28,7 @@ from regal_desktop.ui.csv_import.preview import PreviewPage
 from regal_desktop.ui.csv_import.send import SendPage
 from regal_desktop.ui.csv_import.state import ImportState, error_label
 from regal_desktop.ui.outbox.controller import SendController
-from regal_desktop.ui.shell.memory_dialogs import MemoryPrompts
+from regal_desktop.ui.shell.dialogs import Dialogs
 
 
 class FilePage(QWizardPage):
@@ -62,7 +62,7 @@ class FilePage(QWizardPage):
     def browse(self) -> None:
         """Ask for the file."""
         folder = self.state.path.parent if self.state.path else Path.home()
-        chosen = self.state.prompts.ask_import_path(self, folder)
+        chosen = self.state.dialogs.ask_import_path(self, folder)
         if chosen is not None:
             self.path_edit.setText(str(chosen))
 
@@ -88,7 +88,7 @@ class ImportWizard(QWizard):
     def __init__(
         self,
         app: AppContext,
-        prompts: MemoryPrompts,
+        dialogs: Dialogs,
         sending: SendController,
         parent: QWidget | None = None,
     ) -> None:
@@ -98,7 +98,7 @@ class ImportWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
-        self.state = ImportState(app, prompts, sending)
+        self.state = ImportState(app, dialogs, sending)
         self.file_page = FilePage(self.state)
         self.mapping_page = MappingPage(self.state)
         self.preview_page = PreviewPage(self.state)

@@ -6,10 +6,6 @@ templates, so the words recorded are the words shown), IP, timestamp with "Now",
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from importlib.resources import files
-from pathlib import Path
 from typing import Literal
 
 from PySide6.QtCore import Qt, Signal
@@ -30,42 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel, ConsentState
+from regal_desktop.domain.consent import CONSENT_WORDS
+from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
 from regal_desktop.domain.normalise import format_phone, normalise_email, normalise_phone
+from regal_desktop.services.consent_texts import ConsentTemplate
 from regal_desktop.ui.editor.document import ContactDocument
 from regal_desktop.ui.editor.draft import Consent, EmailRow, PhoneRow
 
-_STATES = (
-    (ConsentState.NO_STATUS, "No status"),
-    (ConsentState.SUBSCRIBED, "Subscribed"),
-    (ConsentState.UNSUBSCRIBED, "Unsubscribed"),
-)
+#: The state buttons, in order: each state with its words.
+_STATES = tuple(CONSENT_WORDS.items())
 
 #: Audit fields of a consent that are single lines, with their labels.
 _TEXT_FIELDS = (("ip", "IP address"), ("timestamp", "Time"), ("source", "Source"))
-
-
-@dataclass(frozen=True)
-class ConsentTemplate:
-    """A consent wording staff may record: a short name and the exact words shown."""
-
-    name: str
-    text: str
-
-
-def load_consent_templates(path: Path | None = None) -> list[ConsentTemplate]:
-    """The templates from ``path`` or the bundled ``consent-templates.json``.
-
-    Raises ValueError naming the file when it is not a JSON list of {"name", "text"}.
-    """
-    source = path or files("regal_desktop.resources").joinpath("consent-templates.json")
-    entries = json.loads(source.read_text(encoding="utf-8"))
-    if not isinstance(entries, list) or not all(
-        isinstance(e, dict) and isinstance(e.get("name"), str) and isinstance(e.get("text"), str)
-        for e in entries
-    ):
-        raise ValueError(f'{source}: expected a JSON list of {{"name": ..., "text": ...}}')
-    return [ConsentTemplate(e["name"], e["text"]) for e in entries]
 
 
 def _point_words(point: PhoneRow | EmailRow) -> str:

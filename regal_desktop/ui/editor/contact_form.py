@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from regal_desktop.ui.editor.consent_panel import ConsentPanel, ConsentTemplate
+from regal_desktop.services.consent_texts import ConsentTemplate
+from regal_desktop.ui.editor.consent_panel import ConsentPanel
 from regal_desktop.ui.editor.contact_points import (
     LABEL,
     LABEL_SUGGESTIONS,

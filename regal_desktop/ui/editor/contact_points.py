@@ -10,8 +10,9 @@ from typing import Any, Literal
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
+from regal_desktop.domain.consent import CONSENT_WORDS
 from regal_desktop.domain.findings import Level
-from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel, ConsentState
+from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
 from regal_desktop.domain.normalise import normalise_email, normalise_phone
 from regal_desktop.ui.editor.draft import Consent
 from regal_desktop.ui.editor.rows_model import DocumentRowsModel, is_checked
@@ -23,23 +24,17 @@ BODY_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Label suggestions offered when editing a label (any other text is allowed too).
 LABEL_SUGGESTIONS = ("Mobile", "Home", "Work", "Landline", "Other")
 
-_STATE_WORDS = {
-    ConsentState.NO_STATUS: "No status",
-    ConsentState.SUBSCRIBED: "Subscribed",
-    ConsentState.UNSUBSCRIBED: "Unsubscribed",
-}
-
 POINT, LABEL, PRIMARY = 0, 1, 2
 
 
 def consent_summary(consent: Consent) -> str:
     """How a consent reads in a table cell."""
-    return _STATE_WORDS[consent.state]
+    return CONSENT_WORDS[consent.state]
 
 
 def consent_tooltip(channel: Channel, consent: Consent) -> str:
     """The audit fields of a consent, one per line, for a tooltip."""
-    lines = [f"{channel.label}: {_STATE_WORDS[consent.state]}"]
+    lines = [f"{channel.label}: {CONSENT_WORDS[consent.state]}"]
     for label, value in (
         ("Text", consent.text),
         ("IP", consent.ip),

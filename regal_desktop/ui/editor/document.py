@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from regal_desktop.domain.check import check
 from regal_desktop.domain.model import Channel, ConsentState
 from regal_desktop.domain.normalise import now_timestamp
+from regal_desktop.services.clock import local_now
 from regal_desktop.ui.editor.draft import (
     Consent,
     Draft,
@@ -44,10 +45,6 @@ def _replaced(draft: Draft, name: str, value: Any) -> Draft:
     """The draft with one attribute, chosen at run time, replaced."""
     changes: dict[str, Any] = {name: value}
     return dataclasses.replace(draft, **changes)
-
-
-def _local_now() -> datetime:
-    return datetime.now().astimezone()
 
 
 class DraftEdit(QUndoCommand):
@@ -98,7 +95,7 @@ class ContactDocument(QObject):
     modifiedChanged = Signal(bool)
 
     def __init__(
-        self, parent: QObject | None = None, clock: Callable[[], datetime] = _local_now
+        self, parent: QObject | None = None, clock: Callable[[], datetime] = local_now
     ) -> None:
         super().__init__(parent)
         self._draft = Draft()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from regal_desktop.domain.consent import CONSENT_WORDS
 from regal_desktop.domain.findings import Finding, error, warning
 from regal_desktop.domain.model import STANDARD_TRAITS, Channel, ConsentState
 
@@ -288,8 +289,9 @@ def _unsent_consent(kind: str, typed: str, channel: Channel, consent: Consent) -
     if not any(value.strip() for value in details):
         return []
     message = (
-        f"has {channel.label} consent details but no state; choose Subscribed or "
-        "Unsubscribed, or the details are not sent"
+        f"has {channel.label} consent details but no state; choose "
+        f"{CONSENT_WORDS[ConsentState.SUBSCRIBED]} or "
+        f"{CONSENT_WORDS[ConsentState.UNSUBSCRIBED]}, or the details are not sent"
     )
     return [warning(["traits", kind, typed.strip(), channel.field], message)]
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings
+
+from regal_desktop.services.text_files import FileWriteError
+from regal_desktop.services.text_files import write_atomically as write_text
 
 _RECENT_KEY = "recentFiles"
 _RECENT_LIMIT = 8
@@ -25,18 +26,9 @@ def write_atomically(path: Path, text: str) -> None:
     Raises DraftFileError naming the file when the folder is missing, full or read-only.
     """
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise DraftFileError(f"Cannot save {path}: {exc.strerror or exc}") from exc
+        write_text(path, text)
+    except FileWriteError as exc:
+        raise DraftFileError(f"Cannot save {path}: {exc.reason}") from exc
 
 
 class Autosave:

@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from regal_desktop.delivery.report import regal_answer
 from regal_desktop.domain.consent import format_point
+from regal_desktop.services.clock import local_time
 from regal_desktop.store.history import AttemptRow
 from regal_desktop.store.outbox import RequestRow
-from regal_desktop.ui.outbox.panel import regal_answer, state_words
-from regal_desktop.ui.shell.time_text import local_time
 
 ATTEMPT_COLUMNS = ("Started", "Finished", "HTTP status", "Regal's answer")
 
@@ -64,7 +64,7 @@ class RequestDetailDialog(QDialog):
         facts.addRow(
             "Profile:", _selectable(f"{request.profile} ({request.endpoint})", "detailProfile")
         )
-        facts.addRow("Status:", _selectable(state_words(request), "detailStatus"))
+        facts.addRow("Status:", _selectable(request.state.status(request.attempts), "detailStatus"))
         answer = regal_answer(request.last_status, request.last_answer) or "—"
         facts.addRow("Regal's answer:", _selectable(answer, "detailAnswer"))
         facts.addRow("SHA-256:", _selectable(request.sha256, "detailSha256"))

@@ -34,16 +34,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from regal_desktop.delivery.report import regal_answer
 from regal_desktop.domain.consent import consent_changes, describe_change, format_point
 from regal_desktop.domain.model import Channel
+from regal_desktop.services.clock import end_of_day, local_time, start_of_day
 from regal_desktop.services.evidence import ExportError, export_evidence, format_for
 from regal_desktop.store import Store
-from regal_desktop.store.outbox import STATES, RequestRow
+from regal_desktop.store.outbox import RequestRow
+from regal_desktop.store.states import RequestState
 from regal_desktop.ui.history.request_detail import RequestDetailDialog
-from regal_desktop.ui.outbox.panel import regal_answer, state_words
-from regal_desktop.ui.shell.memory_dialogs import MemoryPrompts
+from regal_desktop.ui.shell.dialogs import Dialogs
 from regal_desktop.ui.shell.table_model import RowsModel
-from regal_desktop.ui.shell.time_text import end_of_day, local_time, start_of_day
 
 COLUMNS = ("Time", "Operator", "Profile", "Contact", "Consent changes", "Status", "Regal's answer")
 #: How many requests one search shows; the filters narrow it down.
@@ -113,7 +114,7 @@ class HistoryModel(RowsModel[RequestRow]):
             request.profile,
             format_point(request.contact),
             "",
-            state_words(request),
+            request.state.status(request.attempts),
             regal_answer(request.last_status, request.last_answer),
         )
         return values[column] if 0 <= column < len(values) else ""
@@ -137,7 +138,7 @@ class HistoryView(QWidget):
     def __init__(
         self,
         store: Store,
-        prompts: MemoryPrompts,
+        dialogs: Dialogs,
         open_in_editor: Callable[[dict[str, Any]], None],
         parent: QWidget | None = None,
     ) -> None:
@@ -145,7 +146,7 @@ class HistoryView(QWidget):
         self.setObjectName("historyView")
         self.setWindowTitle("History — Regal Desktop")
         self._store = store
-        self.prompts = prompts
+        self.dialogs = dialogs
         self._open_in_editor = open_in_editor
         self.export_folder = Path.home()
 
@@ -158,8 +159,8 @@ class HistoryView(QWidget):
         self.state_combo = QComboBox()
         self.state_combo.setObjectName("historyStateCombo")
         self.state_combo.addItem("All statuses", None)
-        for state in STATES:
-            self.state_combo.addItem(state.capitalize(), state)
+        for state in RequestState:
+            self.state_combo.addItem(state.label, state.value)
         self.channel_combo = QComboBox()
         self.channel_combo.setObjectName("historyChannelCombo")
         self.channel_combo.addItem("Any channel", None)
@@ -265,7 +266,7 @@ class HistoryView(QWidget):
 
     def export(self) -> Path | None:
         """Ask where, then write the evidence of the filter (or of everything)."""
-        path = self.prompts.ask_export_path(self, self.export_folder / "consent-evidence.csv")
+        path = self.dialogs.ask_export_path(self, self.export_folder / "consent-evidence.csv")
         if path is None:
             return None
         where = self.current_filter() if self.filtered_check.isChecked() else HistoryFilter()
@@ -273,7 +274,7 @@ class HistoryView(QWidget):
             fmt = format_for(str(path), None)
             rows = export_evidence(self._store.history.evidence(**where.arguments()), path, fmt)
         except (ExportError, ValueError) as exc:
-            self.prompts.show_error(self, "Export failed", str(exc))
+            self.dialogs.show_error(self, "Export failed", str(exc))
             return None
         self.export_folder = path.parent
         self.count_label.setText(f"Exported {rows} consent change(s) to {path}")

@@ -1,223 +1,249 @@
 """Sending from the window: queue on the GUI thread, deliver on a worker thread.
 
 Queuing is one short transaction, so it happens at once and nothing is lost if the
-application then fails. Delivery (``services.sending.deliver``) runs on a QThread per
-profile; its progress reaches the window through queued signals. A send made while that
-profile is already delivering just queues: the running delivery picks it up, or a new
-run starts right after it ends. Closing the window stops delivery after the requests in
-flight and waits for the thread, so nothing is cut off half-recorded.
+application then fails. Delivery (``services.sending.deliver``) runs on a worker thread
+per account; its progress reaches the window through queued signals. A send made while
+that account is already delivering just queues: the running delivery picks it up, or a
+new run starts right after it ends. When the window closes, delivery stops after the
+requests in flight and the threads are waited for, so nothing is cut off half-recorded.
+
+The editor and the CSV import both send through :meth:`SendController.submit`: one path
+for asking a key, confirming a production send, queuing and delivering.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import logging
-import sqlite3
-import threading
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
+from regal_desktop.context import AppContext
 from regal_desktop.delivery.endpoint import EndpointError
 from regal_desktop.delivery.keys import KeychainUnavailable
-from regal_desktop.delivery.report import Progress, Summary
+from regal_desktop.delivery.report import Progress, Summary, regal_answer
+from regal_desktop.domain.check import Checked
 from regal_desktop.domain.consent import format_point
-from regal_desktop.services.accounts import AccountError, Destination
-from regal_desktop.services.sending import Prepared, deliver, queue
-from regal_desktop.store import StoreError
-from regal_desktop.ui.editor.draft import Draft
-from regal_desktop.ui.outbox.panel import FIXABLE, regal_answer
-from regal_desktop.ui.shell.send_dialogs import (
-    DialogSendPrompts,
-    SendPrompts,
-    build_confirmation,
-    session_only,
-)
-from regal_desktop.ui.shell.window import MainWindow
-
-log = logging.getLogger(__name__)
-
-_SETTLED = ("delivered", "rejected", "held", "dropped")
+from regal_desktop.services.accounts import AccountError, AccountProfile, Destination
+from regal_desktop.services.confirmation import Confirmation, build_confirmation, session_only
+from regal_desktop.services.sending import QUEUE_ERRORS, Prepared, deliver, queue
+from regal_desktop.store.states import RequestState
+from regal_desktop.ui.shell.changes import StoreChanges, What
+from regal_desktop.ui.shell.dialogs import Dialogs
+from regal_desktop.ui.shell.worker import Worker
 
 
-class DeliveryThread(QThread):
-    """Runs ``deliver`` for one destination; signals carry the profile name."""
+class EditedContact(Protocol):
+    """What sending needs of the editor: the checked body and a way to load another."""
 
-    progressed = Signal(str, object)
-    summarised = Signal(str, object)
-    crashed = Signal(str, str)
+    @property
+    def checked(self) -> Checked:
+        """The body as it would be sent, with its findings."""
 
-    def __init__(self, database: Path, destination: Destination, parent: QObject) -> None:
-        super().__init__(parent)
-        self.destination = destination
-        self._database = database
-        self._stop = threading.Event()
+    @property
+    def known(self) -> dict[str, Any] | None:
+        """What this desk knew of the contact before the send."""
 
-    def run(self) -> None:
-        name = self.destination.profile.name
-        try:
-            summary = deliver(
-                self._database,
-                self.destination,
-                on_progress=lambda progress: self.progressed.emit(name, progress),
-                stop=self._stop.is_set,
-            )
-        except Exception as exc:  # shown to the user in words; the requests stay queued
-            log.exception("delivery for profile %s failed", name)
-            self.crashed.emit(
-                name,
-                f"Delivery for profile {name} stopped: {exc}. What was not sent stays in "
-                "the outbox.",
-            )
-        else:
-            self.summarised.emit(name, summary)
+    @property
+    def origin(self) -> str:
+        """Where the contact came from (a file, or "editor")."""
 
-    def request_stop(self) -> None:
-        """Stop after the requests in flight (safe from any thread)."""
-        self._stop.set()
+    def maybe_save(self) -> bool:
+        """Ask to save unsaved changes; False when the user cancels."""
+
+    def show_payload(self, raw: dict[str, Any], path: Any, modified: bool = False) -> None:
+        """Load ``raw`` as the contact being edited."""
+
+
+@dataclass(frozen=True)
+class Queued:
+    """Requests put in the outbox by one submit, and where they go."""
+
+    destination: Destination
+    ids: list[int]
 
 
 class SendController(QObject):
-    """Sends the window's contact, and manages the outbox's deliveries and keys."""
+    """Sends the editor's contact and imports; runs the outbox's deliveries; keeps keys."""
 
     progress = Signal(object)  # Progress
     finished = Signal(object)  # Summary
     failed = Signal(str)
-    outbox_changed = Signal()
+    #: The delivery of an account ended (finished, paused or failed): its name.
+    stopped = Signal(str)
     fixing_changed = Signal(object)  # the request id being fixed, or None
-    profile_changed = Signal(str)
+    account_changed = Signal(str)
 
-    def __init__(self, window: MainWindow, prompts: SendPrompts | None = None) -> None:
-        super().__init__(window)
-        self.window = window
-        self.app = window.context.app
-        self.prompts: SendPrompts = prompts or DialogSendPrompts()
-        #: Keys typed this session, by profile: they win over the keychain until refused.
+    def __init__(
+        self,
+        app: AppContext,
+        contact: EditedContact,
+        dialogs: Dialogs,
+        changes: StoreChanges,
+        say: Callable[[str, int], None],
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.contact = contact
+        self.dialogs = dialogs
+        self.changes = changes
+        self._say = say
+        self._parent = parent
+        #: Keys typed this session, by account: they win over the keychain until refused.
         self.session_keys: dict[str, str] = {}
-        #: Profiles whose key Regal refused: the next send asks for a new one.
+        #: Accounts whose key Regal refused: the next send asks for a new one.
         self.refused: set[str] = set()
-        self.profile_name = self.app.accounts.default_name()
+        self.account = app.accounts.default_name()
         self.fixing: int | None = None
-        self._fix_draft: Draft | None = None
-        self._runs: dict[str, DeliveryThread] = {}
+        self._runs: dict[str, Worker] = {}
         self._again: dict[str, Destination] = {}
         self._watched: set[int] = set()
         self._closed = False
-        self._close_seen = False
-        window.send_requested.connect(self.send)
-        # Checked once the event loop is idle: during an edit ``changed`` fires before the
-        # undo stack counts the new step, so it would look like a freshly loaded contact.
-        self._fix_check = QTimer(self, singleShot=True, interval=0)
-        self._fix_check.timeout.connect(self._check_fix_link)
-        window.document.changed.connect(self._fix_check.start)
-        window.installEventFilter(self)
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.shutdown)
 
-    # -- profiles and keys -------------------------------------------------------------
+    # -- accounts and keys -------------------------------------------------------------
 
-    def set_profile(self, name: str) -> None:
-        """Send to profile ``name`` from now on."""
-        if name != self.profile_name:
-            self.profile_name = name
-            self.profile_changed.emit(name)
+    def set_account(self, name: str) -> None:
+        """Send to account ``name`` from now on."""
+        if name != self.account:
+            self.account = name
+            self.account_changed.emit(name)
 
-    def remember_key(self, profile: str, key: str) -> bool:
-        """Use ``key`` for ``profile`` and queue the requests held for a bad key again.
+    def remember_key(self, account: str, key: str) -> bool:
+        """Use ``key`` for ``account`` and queue the requests held for a bad key again.
 
         Returns True when the key was saved in the keychain, False when there is none
         and the key lasts for this session only.
         """
-        self.session_keys[profile] = key
-        self.refused.discard(profile)
-        self.app.store.outbox.release_held(profile)
-        self.outbox_changed.emit()
+        self.session_keys[account] = key
+        self.refused.discard(account)
+        self.app.store.outbox.release_held(account)
+        self.changes.notify(What.OUTBOX)
         try:
-            self.app.keys.set(profile, key)
+            self.app.keys.set(account, key)
         except KeychainUnavailable:
             return False
         return True
 
-    def destination(self, profile: str) -> Destination | None:
-        """Where a send to ``profile`` goes, asking for a missing or refused key; None
+    def destination(self, account: str) -> Destination | None:
+        """Where a send to ``account`` goes, asking for a missing or refused key; None
         (the user was told why) when it cannot be sent."""
         try:
-            found = self.app.destination(profile)
+            found = self.app.destination(account)
         except (AccountError, EndpointError) as exc:
-            self.prompts.show_error(self.window, "Cannot send", f"Profile {profile}: {exc}")
+            self.dialogs.show_error(self._parent, "Cannot send", f"Profile {account}: {exc}")
             return None
-        key = self.session_keys.get(profile)
+        key = self.session_keys.get(account)
         if key:
             found = dataclasses.replace(found, key=key)
-        if not (found.needs_key or profile in self.refused):
+        if not (found.needs_key or account in self.refused):
             return found
         reason = (
-            f"Regal refused the API key for profile {profile}. Enter the right key."
-            if profile in self.refused
-            else f"Profile {profile} has no API key yet."
+            f"Regal refused the API key for profile {account}. Enter the right key."
+            if account in self.refused
+            else f"Profile {account} has no API key yet."
         )
-        typed = self.prompts.ask_key(self.window, profile, reason, self.app.keys.available())
+        typed = self.dialogs.ask_key(self._parent, account, reason, self.app.keys.available())
         key = (typed or "").strip()
         if not key:
-            self._say(f"Not sent: no API key for profile {profile}")
+            self._say(f"Not sent: no API key for profile {account}", 10_000)
             return None
-        if not self.remember_key(profile, key):
-            self._say(session_only(profile), 30_000)
+        if not self.remember_key(account, key):
+            self._say(session_only(account), 30_000)
         return dataclasses.replace(found, key=key)
 
     # -- sending -------------------------------------------------------------------------
 
+    def submit(
+        self,
+        parent: QWidget,
+        prepared: Sequence[Prepared],
+        account: str,
+        confirmation: Callable[[AccountProfile], Confirmation],
+        watch: bool = True,
+    ) -> Queued | None:
+        """Ask for a key if needed, confirm a production send, queue and deliver.
+
+        The one way requests enter the outbox from the window. ``watch`` reports each
+        rejection in the status bar (a single send; an import has its own page). None when
+        nothing was queued (the user was told why).
+        """
+        destination = self.destination(account)
+        if destination is None:
+            return None
+        profile = destination.profile
+        if profile.is_production and not self.dialogs.confirm_send(parent, confirmation(profile)):
+            self._say("Not sent: cancelled", 10_000)
+            return None
+        try:
+            ids = queue(self.app.store, prepared, destination, self.app.operator)
+        except QUEUE_ERRORS as exc:
+            self.dialogs.show_error(parent, "Not sent", f"Nothing was queued: {exc}")
+            return None
+        if watch:
+            self._watched.update(ids)
+        self.changes.notify(What.OUTBOX | What.HISTORY)
+        self.start(destination)
+        return Queued(destination, ids)
+
     def send(self) -> None:
-        """Queue the window's contact (or the fix being edited) and deliver it."""
-        checked = self.window.checked
+        """Queue the editor's contact (or the fix being edited) and deliver it."""
+        checked = self.contact.checked
         if not checked.sendable:
-            self._say("Not sent: fix the errors listed under Findings first")
+            self._say("Not sent: fix the errors listed under Findings first", 10_000)
             return
-        fixing = self.fixing
-        profile = self.profile_name
-        if fixing is not None:
-            original = self.app.store.outbox.get(fixing)
-            if original is None or original.state not in FIXABLE:
-                self.set_fixing(None)
-                state = original.state if original else "gone"
-                self.prompts.show_error(
-                    self.window,
-                    "Not sent",
-                    f"Request {fixing} is {state} now, so this cannot replace it. Send again "
-                    "to send it as a new request.",
-                )
-                return
-            profile = original.profile
-        destination = self.destination(profile)
+        if self.fixing is not None:
+            self._send_fix(self.fixing, checked)
+            return
+        known = self.contact.known
+        queued = self.submit(
+            self._parent,
+            [Prepared(self.contact.origin, checked)],
+            self.account,
+            lambda profile: build_confirmation(profile, checked.body, known),
+        )
+        if queued is not None:
+            self._say(f"Queued request {queued.ids[0]} for {self.account}", 10_000)
+
+    def _send_fix(self, fixing: int, checked: Checked) -> None:
+        """Replace request ``fixing`` by the edited body, after the same questions."""
+        original = self.app.store.outbox.get(fixing)
+        if original is None or not RequestState(original.state).can_fix:
+            self.set_fixing(None)
+            state = original.state if original else "gone"
+            self.dialogs.show_error(
+                self._parent,
+                "Not sent",
+                f"Request {fixing} is {state} now, so this cannot replace it. Send again "
+                "to send it as a new request.",
+            )
+            return
+        destination = self.destination(original.profile)
         if destination is None:
             return
         if destination.profile.is_production:
-            confirmation = build_confirmation(destination.profile, checked.body, self.window.known)
-            if not self.prompts.confirm_send(self.window, confirmation):
-                self._say("Not sent: cancelled")
+            confirmation = build_confirmation(destination.profile, checked.body, self.contact.known)
+            if not self.dialogs.confirm_send(self._parent, confirmation):
+                self._say("Not sent: cancelled", 10_000)
                 return
-        outbox = self.app.store.outbox
         try:
-            if fixing is not None:
-                ids = [outbox.replace_body(fixing, checked.text)]
-            else:
-                origin = str(self.window.path) if self.window.path else "editor"
-                prepared = [Prepared(origin, checked)]
-                ids = queue(self.app.store, prepared, destination, self.app.operator)
-        except (ValueError, StoreError, sqlite3.Error) as exc:
-            self.prompts.show_error(self.window, "Not sent", f"Could not queue the request: {exc}")
+            request_id = self.app.store.outbox.replace_body(fixing, checked.text)
+        except QUEUE_ERRORS as exc:
+            self.dialogs.show_error(self._parent, "Not sent", f"Nothing was queued: {exc}")
             return
         self.set_fixing(None)
-        self._watched.update(ids)
-        fix = f" (replaces request {fixing})" if fixing is not None else ""
-        self._say(f"Queued request {ids[0]} for {profile}{fix}")
-        self.outbox_changed.emit()
+        self._watched.add(request_id)
+        replaced = f"Queued request {request_id} for {original.profile} (replaces request {fixing})"
+        self._say(replaced, 10_000)
+        self.changes.notify(What.OUTBOX | What.HISTORY)
         self.start(destination)
 
     def start(self, destination: Destination) -> None:
-        """Deliver the profile's outbox, unless a delivery for it runs (it then runs
+        """Deliver the account's outbox, unless a delivery for it runs (it then runs
         once more when that one ends)."""
         name = destination.profile.name
         if self._closed:
@@ -225,41 +251,56 @@ class SendController(QObject):
         if name in self._runs:
             self._again[name] = destination
             return
-        thread = DeliveryThread(self.app.database, destination, self)
-        thread.progressed.connect(self._on_progress)
-        thread.summarised.connect(self._on_summary)
-        thread.crashed.connect(self._on_crash)
-        thread.finished.connect(self._on_thread_finished)
-        self._runs[name] = thread
-        thread.start()
+        database = self.app.database
 
-    def is_running(self, profile: str | None = None) -> bool:
-        """Whether a delivery (for ``profile``, or any) is running."""
-        threads = self._runs.values() if profile is None else [self._runs.get(profile)]
+        def job(report: Callable[[Any], None], should_stop: Callable[[], bool]) -> Summary:
+            return deliver(database, destination, on_progress=report, stop=should_stop)
+
+        worker = Worker(
+            job,
+            lambda exc: (
+                f"Delivery for profile {name} stopped: {exc}. What was not sent stays "
+                "in the outbox."
+            ),
+            parent=self,
+        )
+        worker.progressed.connect(self._on_progress)
+        worker.done.connect(lambda summary: self._on_summary(name, summary))
+        worker.failed.connect(self._on_crash)
+        worker.finished.connect(self._on_thread_finished)
+        self._runs[name] = worker
+        worker.start()
+
+    def is_running(self, account: str | None = None) -> bool:
+        """Whether a delivery (for ``account``, or any) is running."""
+        threads = self._runs.values() if account is None else [self._runs.get(account)]
         return any(t is not None and not t.isFinished() for t in threads)
 
-    def stop(self, profile: str) -> None:
-        """Stop ``profile``'s delivery after its requests in flight (a pause: what is not
-        sent stays queued, and ``start`` or ``send_queued`` goes on with it)."""
-        self._again.pop(profile, None)  # a run waiting to start would undo the pause
-        thread = self._runs.get(profile)
+    def stop(self, account: str) -> None:
+        """Stop ``account``'s delivery after its requests in flight (a pause: what is not
+        sent stays queued, and ``start`` or ``send_queued`` goes on with it); ``stopped``
+        says when it has."""
+        self._again.pop(account, None)  # a run waiting to start would undo the pause
+        thread = self._runs.get(account)
         if thread is not None:
             thread.request_stop()
+        else:
+            self.stopped.emit(account)
 
     def resume(self) -> int:
         """At start: go on delivering what a previous session left queued (it was
         confirmed when it was queued); returns how many requests wait."""
-        waiting = [r for r in self.app.store.outbox.pending() if r.state in ("queued", "sending")]
+        waiting = [r for r in self.app.store.outbox.pending() if RequestState(r.state).waiting]
         if waiting:
-            self._say(f"Continuing {len(waiting)} request(s) left in the outbox")
+            self._say(f"Continuing {len(waiting)} request(s) left in the outbox", 10_000)
             self.send_queued()
         return len(waiting)
 
     def send_queued(self) -> None:
-        """Deliver what waits in the outbox, for every profile that has something queued."""
+        """Deliver what waits in the outbox, for every account that has something queued."""
         rows = self.app.store.outbox.pending()
-        for profile in sorted({r.profile for r in rows if r.state in ("queued", "sending")}):
-            destination = self.destination(profile)
+        for account in sorted({r.profile for r in rows if RequestState(r.state).waiting}):
+            destination = self.destination(account)
             if destination is not None:
                 self.start(destination)
 
@@ -274,84 +315,77 @@ class SendController(QObject):
         # Entering a new key has already queued the held requests again.
         request = self.app.store.outbox.get(request_id)
         try:
-            if request is not None and request.state in ("rejected", "held"):
+            if request is not None and RequestState(request.state).can_retry:
                 self.app.store.outbox.retry(request_id)
         except ValueError as exc:
-            self.prompts.show_error(self.window, "Cannot retry", str(exc))
+            self.dialogs.show_error(self._parent, "Cannot retry", str(exc))
             return
         self._watched.add(request_id)
-        self.outbox_changed.emit()
+        self.changes.notify(What.OUTBOX | What.HISTORY)
         self.start(destination)
 
     def drop(self, request_id: int) -> None:
         """Give up on a request after asking; it stays in the history as dropped."""
         request = self.app.store.outbox.get(request_id)
-        if request is None or not self.prompts.ask_drop(self.window, request):
+        if request is None or not self.dialogs.ask_drop(self._parent, request):
             return
         try:
             self.app.store.outbox.drop(request_id)
         except ValueError as exc:
-            self.prompts.show_error(self.window, "Cannot drop", str(exc))
+            self.dialogs.show_error(self._parent, "Cannot drop", str(exc))
             return
         if self.fixing == request_id:
             self.set_fixing(None)
-        self._say(f"Dropped request {request_id}")
-        self.outbox_changed.emit()
+        self._say(f"Dropped request {request_id}", 10_000)
+        self.changes.notify(What.OUTBOX | What.HISTORY)
 
     # -- fixing a rejected request ----------------------------------------------------
 
     def open_in_editor(self, request_id: int) -> None:
         """Load a request's body into the editor; the next Send replaces that request."""
         request = self.app.store.outbox.get(request_id)
-        if request is None or request.state not in FIXABLE:
+        if request is None or not RequestState(request.state).can_fix:
             state = request.state if request else "not in the outbox"
-            self.prompts.show_error(
-                self.window, "Cannot open", f"Request {request_id} is {state}; nothing to fix."
+            self.dialogs.show_error(
+                self._parent, "Cannot open", f"Request {request_id} is {state}; nothing to fix."
             )
             return
-        if not self.window.maybe_save():
+        if not self.contact.maybe_save():
             return
-        self.window.show_payload(json.loads(request.body), None, modified=True)
-        self._fix_draft = self.window.document.draft
+        self.contact.show_payload(json.loads(request.body), None, modified=True)
         self.set_fixing(request_id)
-        self._say(f"Editing request {request_id}: fix it, then Send replaces it in the outbox")
+        self._say(
+            f"Editing request {request_id}: fix it, then Send replaces it in the outbox", 10_000
+        )
 
     def set_fixing(self, request_id: int | None) -> None:
         """Link the editor to the request it fixes (None: a send makes a new request)."""
-        if request_id is None:
-            self._fix_draft = None
         if request_id != self.fixing:
             self.fixing = request_id
             self.fixing_changed.emit(request_id)
 
-    def _check_fix_link(self) -> None:
-        # Another contact was loaded (opened, new, restored): an empty undo history with a
-        # draft that is not the one we loaded. Edits leave undo steps, so they keep the link.
-        document = self.window.document
-        if (
-            self.fixing is not None
-            and document.undo_stack.count() == 0
-            and document.draft is not self._fix_draft
-        ):
-            self.set_fixing(None)
+    def contact_replaced(self) -> None:
+        """Another contact was loaded in the editor: it no longer fixes a request."""
+        self.set_fixing(None)
 
     # -- delivery signals ----------------------------------------------------------------
 
-    def _on_progress(self, profile: str, progress: Progress) -> None:
+    def _on_progress(self, progress: Progress) -> None:
         self.progress.emit(progress)
 
-    def _on_summary(self, profile: str, summary: Summary) -> None:
+    def _on_summary(self, account: str, summary: Summary) -> None:
         if summary.auth_failed:
-            self.refused.add(profile)
-            self.session_keys.pop(profile, None)
-            self.prompts.show_error(
-                self.window,
+            self.refused.add(account)
+            self.session_keys.pop(account, None)
+            self.dialogs.show_error(
+                self._parent,
                 "API key refused",
                 f"{summary.message}. Check the key in Settings; the next send asks for it. "
                 "The requests wait in the outbox.",
             )
         rejected = self._settle_watched()
         self._say(" ".join(rejected) if rejected else summary.message, 30_000)
+        self.changes.notify(What.OUTBOX | What.HISTORY | What.DIRECTORY)
         self.finished.emit(summary)
 
     def _settle_watched(self) -> list[str]:
@@ -359,10 +393,10 @@ class SendController(QObject):
         sentences = []
         for request_id in sorted(self._watched):
             request = self.app.store.outbox.get(request_id)
-            if request is None or request.state not in _SETTLED:
+            if request is None or not RequestState(request.state).settled:
                 continue
             self._watched.discard(request_id)
-            if request.state == "rejected":
+            if request.state == RequestState.REJECTED:
                 answer = regal_answer(request.last_status, request.last_answer)
                 who = format_point(request.contact)
                 sentences.append(
@@ -371,9 +405,9 @@ class SendController(QObject):
                 )
         return sentences
 
-    def _on_crash(self, profile: str, message: str) -> None:
+    def _on_crash(self, message: str) -> None:
         self._say(message, 30_000)
-        self.prompts.show_error(self.window, "Delivery stopped", message)
+        self.dialogs.show_error(self._parent, "Delivery stopped", message)
         self.failed.emit(message)
 
     def _on_thread_finished(self) -> None:
@@ -384,7 +418,10 @@ class SendController(QObject):
                 again = self._again.pop(name, None)
                 if again is not None:
                     self.start(again)
-        self.outbox_changed.emit()
+                else:
+                    self.stopped.emit(name)
+        if not self._closed:  # after closing, the store may be closed too
+            self.changes.notify(What.OUTBOX)
 
     # -- closing ---------------------------------------------------------------------------
 
@@ -396,21 +433,3 @@ class SendController(QObject):
             thread.request_stop()
         for thread in list(self._runs.values()):
             thread.wait()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # An accepted close hides the window at once (not spontaneously); an ignored close
-        # (the user chose Cancel) does not, and the flag is reset on the next event loop turn.
-        if watched is self.window:
-            if event.type() == QEvent.Type.Close:
-                self._close_seen = True
-                QTimer.singleShot(0, self._forget_close)
-            elif event.type() == QEvent.Type.Hide and self._close_seen and not event.spontaneous():
-                self._close_seen = False
-                self.shutdown()
-        return False
-
-    def _forget_close(self) -> None:
-        self._close_seen = False
-
-    def _say(self, text: str, timeout_ms: int = 10_000) -> None:
-        self.window.statusBar().showMessage(text, timeout_ms)

@@ -8,7 +8,6 @@ stays in the history as evidence).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,54 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from regal_desktop.delivery.report import regal_answer
 from regal_desktop.domain.consent import format_point
 from regal_desktop.store import Store
 from regal_desktop.store.outbox import RequestRow
 from regal_desktop.ui.shell.table_model import RowsModel
 
 COLUMNS = ("#", "State", "Attempts", "Contact", "Profile", "Regal's answer")
-
-#: States in the words of the people reading the list.
-_STATE_WORDS = {
-    "queued": "Queued",
-    "sending": "Sending…",
-    "held": "Held: key refused",
-    "rejected": "Rejected",
-}
-_STATE_HELP = {
-    "queued": "Waiting to be sent",
-    "sending": "Being sent now",
-    "held": "Regal refused the API key; set the key in Settings, then Retry",
-    "rejected": "Regal said the payload is wrong; open it in the editor to fix and resend",
-}
-#: States a request can be fixed and resent from (see Outbox.replace_body).
-FIXABLE = ("rejected", "held", "queued")
-
-
-def regal_answer(status: int | None, answer: str | None) -> str:
-    """Regal's answer in one line: ``HTTP 400: phone is invalid``, or the network error."""
-    if not answer and status is None:
-        return ""
-    if status is None:
-        return answer or ""
-    message = answer or ""
-    try:
-        parsed = json.loads(message)
-    except ValueError:
-        parsed = None
-    if isinstance(parsed, dict) and isinstance(parsed.get("message"), str):
-        message = parsed["message"]
-    message = " ".join(message.split())
-    if len(message) > 300:
-        message = message[:300] + "…"
-    return f"HTTP {status}: {message}" if message else f"HTTP {status}"
-
-
-def state_words(row: RequestRow) -> str:
-    """The state column: a queued request that already failed once is retrying."""
-    if row.state == "queued" and row.attempts > 0:
-        return "Retrying"
-    return _STATE_WORDS.get(row.state, row.state.capitalize())
 
 
 class OutboxModel(RowsModel[RequestRow]):
@@ -105,7 +63,7 @@ class OutboxModel(RowsModel[RequestRow]):
             return self._display(item, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 1:
-                return _STATE_HELP.get(item.state)
+                return item.state.help
             if column == 5:
                 return regal_answer(item.last_status, item.last_answer) or None
             return None
@@ -117,7 +75,7 @@ class OutboxModel(RowsModel[RequestRow]):
     def _display(request: RequestRow, column: int) -> str:
         values = (
             str(request.id),
-            state_words(request),
+            request.state.status(request.attempts),
             str(request.attempts),
             format_point(request.contact),
             request.profile,
@@ -216,13 +174,13 @@ class OutboxPanel(QWidget):
 
     def _update_buttons(self) -> None:
         request = self.selected()
-        state = request.state if request else ""
-        self.retry_button.setEnabled(state in ("rejected", "held"))
-        self.drop_button.setEnabled(state in ("queued", "held", "rejected"))
-        self.open_button.setEnabled(state in FIXABLE)
+        state = request.state if request else None
+        self.retry_button.setEnabled(state is not None and state.can_retry)
+        self.drop_button.setEnabled(state is not None and state.can_drop)
+        self.open_button.setEnabled(state is not None and state.can_fix)
         rows = [self.model.row_at(n) for n in range(self.model.rowCount())]
-        queued = sum(r.state in ("queued", "sending") for r in rows)
-        stuck = sum(r.state in ("held", "rejected") for r in rows)
+        queued = sum(r.state.waiting for r in rows)
+        stuck = sum(r.state.needs_attention for r in rows)
         self.send_button.setEnabled(queued > 0)
         if not rows:
             self.summary.setText("The outbox is empty: nothing is waiting to be sent.")

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from regal_desktop.domain.consent import CONSENT_WORDS, consent_state
 from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
 from regal_desktop.domain.normalise import format_phone
 from regal_desktop.domain.profile import (
@@ -23,10 +24,7 @@ from regal_desktop.domain.profile import (
 
 
 def _consent_word(entry: dict[str, Any], channel: Channel) -> str:
-    opt_in = entry.get(channel.field)
-    if not isinstance(opt_in, dict):
-        return "No status"
-    return "Subscribed" if opt_in.get("subscribed") is True else "Unsubscribed"
+    return CONSENT_WORDS[consent_state(entry.get(channel.field))]
 
 
 def _points_table(points: dict[str, Any], channels: tuple[Channel, ...], phones: bool) -> str:

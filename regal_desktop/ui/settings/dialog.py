@@ -8,7 +8,6 @@ names that mention keys or secrets, so no key can end up in the database by mist
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -21,28 +20,19 @@ from PySide6.QtWidgets import (
 )
 
 from regal_desktop.context import AppContext
+from regal_desktop.services.preferences import saving_together
 from regal_desktop.store import StoreError
-from regal_desktop.store.db import transaction
 from regal_desktop.ui.settings.accounts import AccountsTab
 from regal_desktop.ui.settings.tabs import (
-    EVENT_SOURCE_SETTING,
     NO_KEYCHAIN_NOTE,
-    TEMPLATES_SETTING,
     ConsentTextsTab,
     GeneralTab,
-    consent_templates,
     error_label,
     named,
     show_error,
 )
 
-__all__ = [
-    "EVENT_SOURCE_SETTING",
-    "NO_KEYCHAIN_NOTE",
-    "TEMPLATES_SETTING",
-    "SettingsDialog",
-    "consent_templates",
-]
+__all__ = ["NO_KEYCHAIN_NOTE", "SettingsDialog"]
 
 
 class SettingsDialog(QDialog):
@@ -97,13 +87,12 @@ class SettingsDialog(QDialog):
             self.tabs.setCurrentWidget(self.consent)
             self.consent.show_problem(row, message)
             return
-        store = self._app.store
         try:
-            with transaction(store.conn):
+            with saving_together(self._app.store) as settings:
                 self.accounts.save()
-                self.general.save(store.settings)
-                self.consent.save(store.settings)
-        except (StoreError, sqlite3.Error, ValueError) as exc:
+                self.general.save(settings)
+                self.consent.save(settings)
+        except (StoreError, ValueError) as exc:
             show_error(self.error, f"Nothing was saved: {exc}")
             return
         for name in self.accounts.removed:

@@ -20,38 +20,28 @@ from PySide6.QtWidgets import (
 
 from regal_desktop.context import AppContext
 from regal_desktop.domain.normalise import normalise_email
-from regal_desktop.store.settings import Settings
-from regal_desktop.ui.editor.consent_panel import ConsentTemplate, load_consent_templates
+from regal_desktop.services.consent_texts import (
+    ConsentTemplate,
+    consent_templates,
+    save_consent_templates,
+)
+from regal_desktop.store.settings import (
+    DEFAULT_EVENT_SOURCE,
+    DEFAULT_REGION,
+    OPERATOR_EMAIL,
+    Settings,
+)
+from regal_desktop.ui.shell.style import error_style
 
 W = TypeVar("W", bound=QWidget)
 
 NO_KEYCHAIN_NOTE = (
     "No keychain on this computer: the key will be asked for each session and never saved"
 )
-TEMPLATES_SETTING = "consent_templates"
-EVENT_SOURCE_SETTING = "default_event_source"
 SANDBOX_NOTE = (
     "Built in: requests go to a receiver on this computer and nothing leaves it. "
     "Use it to try everything without a key."
 )
-ERROR_STYLE = "color: palette(bright-text); background: #b3261e; padding: 4px; border-radius: 3px;"
-
-
-def consent_templates(settings: Settings) -> list[ConsentTemplate]:
-    """The consent texts saved in Settings, or the bundled ones when none are saved."""
-    saved = settings.get(TEMPLATES_SETTING)
-    if (
-        isinstance(saved, list)
-        and saved
-        and all(
-            isinstance(e, dict)
-            and isinstance(e.get("name"), str)
-            and isinstance(e.get("text"), str)
-            for e in saved
-        )
-    ):
-        return [ConsentTemplate(e["name"], e["text"]) for e in saved]
-    return load_consent_templates()
 
 
 def named(widget: W, name: str) -> W:
@@ -64,7 +54,7 @@ def error_label() -> QLabel:
     """A red, word-wrapped label for a problem, hidden until there is one."""
     label = QLabel()
     label.setWordWrap(True)
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(f"QLabel {{ {error_style()} padding: 4px; }}")
     label.hide()
     return label
 
@@ -158,12 +148,10 @@ class GeneralTab(QWidget):
         self.region = named(QComboBox(), "regionCombo")
         self.region.addItems(sorted(phonenumbers.SUPPORTED_REGIONS))
         self.region.setCurrentText(app.region)
-        source = settings.get(EVENT_SOURCE_SETTING, "")
-        self.event_source = QLineEdit(source if isinstance(source, str) else "")
+        self.event_source = QLineEdit(settings.read(DEFAULT_EVENT_SOURCE))
         self.event_source.setObjectName("eventSourceDefaultEdit")
         self.event_source.setPlaceholderText("e.g. crm")
-        email = settings.get("operator_email", "")
-        self.email = QLineEdit(email if isinstance(email, str) else "")
+        self.email = QLineEdit(settings.read(OPERATOR_EMAIL))
         self.email.setObjectName("operatorEmailEdit")
         self.email.setPlaceholderText("jane@example.com")
         self.error = error_label()
@@ -185,10 +173,10 @@ class GeneralTab(QWidget):
 
     def save(self, settings: Settings) -> None:
         """Write the preferences (call after ``problem()`` is None)."""
-        settings.set("default_region", self.region.currentText())
-        settings.set(EVENT_SOURCE_SETTING, self.event_source.text().strip())
+        settings.write(DEFAULT_REGION, self.region.currentText())
+        settings.write(DEFAULT_EVENT_SOURCE, self.event_source.text().strip())
         text = self.email.text().strip()
-        settings.set("operator_email", normalise_email(text)[0] if text else "")
+        settings.write(OPERATOR_EMAIL, (normalise_email(text)[0] or "") if text else "")
 
 
 class ConsentTextsTab(ListTab):
@@ -237,8 +225,8 @@ class ConsentTextsTab(ListTab):
 
     def save(self, settings: Settings) -> None:
         """Write the list (call after ``problems()`` is empty)."""
-        entries = [{"name": n.strip(), "text": t.strip()} for n, t in self.templates]
-        settings.set(TEMPLATES_SETTING, entries)
+        entries = [ConsentTemplate(n.strip(), t.strip()) for n, t in self.templates]
+        save_consent_templates(settings, entries)
 
     def show_entry(self, row: int) -> None:
         name, text = self.templates[row]

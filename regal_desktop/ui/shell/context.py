@@ -10,12 +10,8 @@ from PySide6.QtCore import QSettings
 
 from regal_desktop.context import AppContext
 from regal_desktop.paths import AppPaths
-from regal_desktop.ui.shell.dialogs import DialogPrompts, Prompts
-
-
-def local_now() -> datetime:
-    """The local time with its offset (what "Now" fills in)."""
-    return datetime.now().astimezone()
+from regal_desktop.services.clock import local_now
+from regal_desktop.ui.shell.dialogs import Dialogs, ScreenDialogs
 
 
 @dataclass
@@ -23,12 +19,12 @@ class WindowContext:
     """The application context (paths, store, accounts, keys) and the window's own needs.
 
     ``settings`` holds window state (geometry, recent files) in the config folder;
-    ``prompts`` are the dialogs, replaced in tests; ``clock`` is what "Now" reads.
+    ``dialogs`` ask every question (replaced in tests); ``clock`` is what "Now" reads.
     """
 
     app: AppContext
     settings: QSettings
-    prompts: Prompts = field(default_factory=DialogPrompts)
+    dialogs: Dialogs = field(default_factory=ScreenDialogs)
     clock: Callable[[], datetime] = local_now
 
     @property
@@ -44,4 +40,4 @@ class WindowContext:
 
 def window_settings(paths: AppPaths) -> QSettings:
     """The INI file for window state, in the application's config folder."""
-    return QSettings(str(paths.config / "window.ini"), QSettings.Format.IniFormat)
+    return QSettings(str(paths.window_settings), QSettings.Format.IniFormat)

@@ -52,13 +52,13 @@ JANE_TYPED = (
 
 
 def test_search_finds_the_contact_by_any_identifier_or_name(qtbot: QtBot, desk: Desk) -> None:
-    view = desk.ui.show_directory()
+    view = desk.side.show_directory()
     found = {typed: names_after_typing(qtbot, view, typed) for typed in JANE_TYPED}
     assert found == {typed: ["Jane Doe"] for typed in JANE_TYPED}
 
 
 def test_search_lists_only_matches_and_says_when_none(qtbot: QtBot, desk: Desk) -> None:
-    view = desk.ui.show_directory()
+    view = desk.side.show_directory()
     assert "3" not in view.count_label.text()  # two contacts, not one per request
     assert view.count_label.text().startswith("2 contacts")
     assert names_after_typing(qtbot, view, "515") == ["Bob"]
@@ -70,7 +70,7 @@ def test_search_lists_only_matches_and_says_when_none(qtbot: QtBot, desk: Desk) 
 def test_timeline_lists_the_opt_in_then_the_opt_out_with_their_status(
     qtbot: QtBot, qtmodeltester: ModelTester, desk: Desk
 ) -> None:
-    view = desk.ui.show_directory()
+    view = desk.side.show_directory()
     names_after_typing(qtbot, view, "jane")
     timeline = view.timeline
     assert timeline.point_combo.currentData() == JANE_PHONE
@@ -109,14 +109,14 @@ def test_timeline_lists_the_opt_in_then_the_opt_out_with_their_status(
 
 
 def test_open_in_editor_fills_the_form_with_the_contact(qtbot: QtBot, desk: Desk) -> None:
-    window = desk.window
-    window.show_payload({"userId": "someone-else"}, None, modified=True)
-    view = desk.ui.show_directory()
+    editor = desk.editor
+    editor.show_payload({"userId": "someone-else"}, None, modified=True)
+    view = desk.side.show_directory()
     names_after_typing(qtbot, view, "954-558-2399")
     qtbot.mouseClick(view.open_button, Qt.MouseButton.LeftButton)
 
-    body = window.checked.body
+    body = editor.checked.body
     assert body["userId"] == "u-1"
     assert body["traits"]["firstName"] == "Jane"
     assert body["traits"]["phones"][JANE_PHONE]["smsOptIn"]["subscribed"] is False
-    assert not window.document.is_modified
+    assert not editor.document.is_modified

@@ -47,8 +47,8 @@ def crm_file(tmp_path: Path) -> Path:
 
 def map_and_preview(qtbot: QtBot, desk: Desk, path: Path) -> ImportWizard:
     """Choose ``path``, map its columns, and wait for the preview."""
-    wizard = desk.ui.show_import()
-    desk.prompts.import_path = path
+    wizard = desk.side.show_import()
+    desk.dialogs.import_path = path
     qtbot.mouseClick(wizard.file_page.browse_button, Qt.MouseButton.LeftButton)
     assert wizard.file_page.path_edit.text() == str(path)
     wizard.next()
@@ -101,13 +101,13 @@ def test_preview_lists_bad_rows_with_lines_and_reasons_and_queues_nothing(
     )
     assert wizard.button(wizard.WizardButton.CommitButton).text() == f"Send {GOOD} rows"
 
-    desk.prompts.rejected_path = tmp_path / "rejected.csv"
+    desk.dialogs.rejected_path = tmp_path / "rejected.csv"
     qtbot.mouseClick(preview.save_rejected_button, Qt.MouseButton.LeftButton)
     with (tmp_path / "rejected.csv").open(encoding="utf-8", newline="") as stream:
         saved = list(csv.DictReader(stream))
     assert [row["line"] for row in saved] == [str(line) for line in BAD_LINES]
     assert saved[1]["reason"] == reasons[1]
-    assert desk.window.context.app.store.outbox.counts()["queued"] == 0
+    assert desk.parts.app.store.outbox.counts()["queued"] == 0
 
 
 def test_good_rows_arrive_exactly_once_across_a_pause(
@@ -118,7 +118,7 @@ def test_good_rows_arrive_exactly_once_across_a_pause(
 ) -> None:
     add_profile("local", slow_sandbox.url, rate=10)
     desk = open_desk()
-    desk.controller.set_profile("local")
+    desk.controller.set_account("local")
     wizard = map_and_preview(qtbot, desk, crm_file)
     wizard.next()  # Send: queue the good rows and deliver them
     page = wizard.send_page
@@ -141,7 +141,7 @@ def test_good_rows_arrive_exactly_once_across_a_pause(
     assert sorted(phones) == sorted(good_phone(n) for n in range(GOOD))
     assert run.delivered == GOOD and page.bar.value() == GOOD
     assert page.isComplete()
-    assert desk.window.context.app.store.outbox.counts("local")["delivered"] == GOOD
+    assert desk.parts.app.store.outbox.counts("local")["delivered"] == GOOD
 
 
 def test_cancel_drops_the_unsent_rows_and_keeps_them_in_the_history(
@@ -152,7 +152,7 @@ def test_cancel_drops_the_unsent_rows_and_keeps_them_in_the_history(
 ) -> None:
     add_profile("local", slow_sandbox.url, rate=20)
     desk = open_desk()
-    desk.controller.set_profile("local")
+    desk.controller.set_account("local")
     wizard = map_and_preview(qtbot, desk, crm_file)
     wizard.next()
     page = wizard.send_page
@@ -162,11 +162,11 @@ def test_cancel_drops_the_unsent_rows_and_keeps_them_in_the_history(
     qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: run.state is RunState.CANCELLED, timeout=10_000)
 
-    counts = desk.window.context.app.store.outbox.counts("local")
+    counts = desk.parts.app.store.outbox.counts("local")
     assert counts["queued"] == counts["sending"] == 0
     assert counts["delivered"] == len(slow_sandbox.received) < GOOD
     assert counts["dropped"] == run.dropped == GOOD - counts["delivered"]
-    history = desk.window.context.app.store.history
+    history = desk.parts.app.store.history
     assert len(history.search(states=["dropped"])) == run.dropped
     assert "Cancelled" in page.status.text()
 
@@ -176,15 +176,15 @@ def test_production_asks_first_and_a_no_queues_nothing(
 ) -> None:
     add_profile("acme", "https://events.regalvoice.com/events", key="test-key")
     desk = open_desk()
-    desk.controller.set_profile("acme")
+    desk.controller.set_account("acme")
     wizard = map_and_preview(qtbot, desk, crm_file)
     wizard.next()
-    (asked,) = desk.send_prompts.confirmations
+    (asked,) = desk.dialogs.confirmations
     assert asked.production and asked.profile == "acme"
     assert asked.contact == f"{GOOD} contacts from crm.csv"
     assert asked.changes == (f"{GOOD} consent changes (opt-ins and opt-outs)",)
     assert wizard.currentPage() is wizard.preview_page
-    assert desk.window.context.app.store.outbox.counts()["queued"] == 0
+    assert desk.parts.app.store.outbox.counts()["queued"] == 0
 
 
 def test_a_saved_mapping_is_offered_for_the_next_file(
@@ -193,11 +193,11 @@ def test_a_saved_mapping_is_offered_for_the_next_file(
     desk = open_desk()
     wizard = map_and_preview(qtbot, desk, crm_file)
     wizard.back()
-    desk.prompts.mapping_name = "CRM export"
+    desk.dialogs.mapping_name = "CRM export"
     qtbot.mouseClick(wizard.mapping_page.save_button, Qt.MouseButton.LeftButton)
     wizard.close()
 
-    again = desk.ui.show_import()
+    again = desk.side.show_import()
     assert again is not wizard
     again.file_page.path_edit.setText(str(crm_file))
     again.next()

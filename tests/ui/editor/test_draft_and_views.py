@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from regal_desktop.domain.check import check
 from regal_desktop.domain.findings import json_path
 from regal_desktop.domain.model import ConsentState, body_text
-from regal_desktop.ui.editor.consent_panel import load_consent_templates
+from regal_desktop.services.consent_texts import load_consent_templates
 from regal_desktop.ui.editor.draft import (
     Consent,
     Draft,

@@ -1,4 +1,4 @@
-"""The editor window, driven through its widgets the way a person would use it."""
+"""The editor, driven through its widgets the way a person would use it."""
 
 from __future__ import annotations
 
@@ -22,18 +22,19 @@ from pytestqt.qtbot import QtBot
 
 from regal_desktop.domain.model import Channel, ConsentState, body_text
 from regal_desktop.ui.editor.contact_points import PRIMARY
-from regal_desktop.ui.shell.window import MainWindow
+from regal_desktop.ui.editor.editor import Editor
+from tests.helpers.desk import Desk
 
 
-def preview_text(window: MainWindow) -> str:
+def preview_text(editor: Editor) -> str:
     """What the preview widget shows."""
-    return window.findChild(QPlainTextEdit, "jsonPreview").toPlainText()
+    return editor.findChild(QPlainTextEdit, "jsonPreview").toPlainText()
 
 
-def expect_preview(qtbot: QtBot, window: MainWindow, body: dict[str, Any]) -> None:
+def expect_preview(qtbot: QtBot, editor: Editor, body: dict[str, Any]) -> None:
     """Wait for the preview to show exactly ``body`` as it is sent."""
     expected = body_text(body)
-    qtbot.waitUntil(lambda: preview_text(window) == expected, timeout=2000)
+    qtbot.waitUntil(lambda: preview_text(editor) == expected, timeout=2000)
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -44,40 +45,40 @@ def type_text(widget: QWidget, text: str) -> None:
             QApplication.sendEvent(widget, event)
 
 
-def line_edit(window: MainWindow, name: str) -> QLineEdit:
-    edit = window.findChild(QLineEdit, name)
+def line_edit(editor: Editor, name: str) -> QLineEdit:
+    edit = editor.findChild(QLineEdit, name)
     assert edit is not None, name
     return edit
 
 
-def add_phone(qtbot: QtBot, window: MainWindow, typed: str) -> int:
+def add_phone(qtbot: QtBot, editor: Editor, typed: str) -> int:
     """Click "Add phone", type the number into the cell editor and press Enter."""
-    qtbot.mouseClick(window.findChild(QPushButton, "addPhoneButton"), Qt.MouseButton.LeftButton)
-    view = window.findChild(QTableView, "phonesView")
-    editor = QApplication.focusWidget()
-    assert isinstance(editor, QLineEdit) and editor.parent() is view.viewport()
-    qtbot.keyClicks(editor, typed)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.mouseClick(editor.findChild(QPushButton, "addPhoneButton"), Qt.MouseButton.LeftButton)
+    view = editor.findChild(QTableView, "phonesView")
+    cell = QApplication.focusWidget()
+    assert isinstance(cell, QLineEdit) and cell.parent() is view.viewport()
+    qtbot.keyClicks(cell, typed)
+    qtbot.keyClick(cell, Qt.Key.Key_Return)
     # The delegate commits from the event loop, as it does for a person typing.
-    qtbot.waitUntil(lambda: window.document.draft.phones[-1].number == typed)
+    qtbot.waitUntil(lambda: editor.document.draft.phones[-1].number == typed)
     return view.currentIndex().row()
 
 
-def test_typing_each_kind_of_field_shows_in_preview(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.keyClicks(line_edit(window, "userIdEdit"), "u-1")
-    expect_preview(qtbot, window, {"userId": "u-1"})
-    type_text(line_edit(window, "firstNameEdit"), "Zoë")
-    qtbot.keyClicks(line_edit(window, "cityEdit"), "Miami")
+def test_typing_each_kind_of_field_shows_in_preview(qtbot: QtBot, editor: Editor) -> None:
+    qtbot.keyClicks(line_edit(editor, "userIdEdit"), "u-1")
+    expect_preview(qtbot, editor, {"userId": "u-1"})
+    type_text(line_edit(editor, "firstNameEdit"), "Zoë")
+    qtbot.keyClicks(line_edit(editor, "cityEdit"), "Miami")
     expect_preview(
         qtbot,
-        window,
+        editor,
         {"userId": "u-1", "traits": {"firstName": "Zoë", "address": {"city": "Miami"}}},
     )
-    add_phone(qtbot, window, "(954) 558-2399")
-    qtbot.keyClicks(line_edit(window, "eventNameEdit"), "Signed Up")
+    add_phone(qtbot, editor, "(954) 558-2399")
+    qtbot.keyClicks(line_edit(editor, "eventNameEdit"), "Signed Up")
     expect_preview(
         qtbot,
-        window,
+        editor,
         {
             "userId": "u-1",
             "traits": {
@@ -88,41 +89,41 @@ def test_typing_each_kind_of_field_shows_in_preview(qtbot: QtBot, window: MainWi
             "name": "Signed Up",
         },
     )
-    phones = window.findChild(QTableView, "phonesView").model()
+    phones = editor.findChild(QTableView, "phonesView").model()
     assert phones.index(0, 0).data() == "+19545582399"
     assert phones.index(0, 0).data(Qt.ItemDataRole.EditRole) == "(954) 558-2399"
 
 
-def test_primary_is_exclusive(qtbot: QtBot, window: MainWindow) -> None:
-    add_phone(qtbot, window, "+19545582399")
-    add_phone(qtbot, window, "+13055550142")
-    model = window.findChild(QTableView, "phonesView").model()
+def test_primary_is_exclusive(qtbot: QtBot, editor: Editor) -> None:
+    add_phone(qtbot, editor, "+19545582399")
+    add_phone(qtbot, editor, "+13055550142")
+    model = editor.findChild(QTableView, "phonesView").model()
     model.setData(model.index(0, PRIMARY), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     model.setData(model.index(1, PRIMARY), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     checked = [model.index(r, PRIMARY).data(Qt.ItemDataRole.CheckStateRole) for r in (0, 1)]
     assert checked == [Qt.CheckState.Unchecked, Qt.CheckState.Checked]
     expect_preview(
         qtbot,
-        window,
+        editor,
         {"traits": {"phones": {"+19545582399": {}, "+13055550142": {"isPrimary": True}}}},
     )
 
 
 def test_choosing_a_consent_state_fills_the_timestamp(
-    qtbot: QtBot, window: MainWindow, now_text: str
+    qtbot: QtBot, editor: Editor, now_text: str
 ) -> None:
-    add_phone(qtbot, window, "+19545582399")
+    add_phone(qtbot, editor, "+19545582399")
     qtbot.mouseClick(
-        window.findChild(QRadioButton, "voiceSubscribedButton"), Qt.MouseButton.LeftButton
+        editor.findChild(QRadioButton, "voiceSubscribedButton"), Qt.MouseButton.LeftButton
     )
-    assert line_edit(window, "voiceTimestampEdit").text() == now_text
+    assert line_edit(editor, "voiceTimestampEdit").text() == now_text
     # Choosing a template records its exact words.
-    text = window.findChild(QComboBox, "voiceTextEdit")
+    text = editor.findChild(QComboBox, "voiceTextEdit")
     text.setCurrentIndex(0)
     text.activated.emit(0)
     expect_preview(
         qtbot,
-        window,
+        editor,
         {
             "traits": {
                 "phones": {
@@ -139,129 +140,129 @@ def test_choosing_a_consent_state_fills_the_timestamp(
     )
 
 
-def test_now_button_replaces_the_timestamp(qtbot: QtBot, window: MainWindow, now_text: str) -> None:
-    add_phone(qtbot, window, "+19545582399")
-    timestamp = line_edit(window, "smsTimestampEdit")
+def test_now_button_replaces_the_timestamp(qtbot: QtBot, editor: Editor, now_text: str) -> None:
+    add_phone(qtbot, editor, "+19545582399")
+    timestamp = line_edit(editor, "smsTimestampEdit")
     qtbot.keyClicks(timestamp, "2020-01-01 10:00:00 Z")
-    qtbot.mouseClick(window.findChild(QPushButton, "smsNowButton"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(editor.findChild(QPushButton, "smsNowButton"), Qt.MouseButton.LeftButton)
     assert timestamp.text() == now_text
-    assert window.document.consent("phones", 0, Channel.SMS).timestamp == now_text
+    assert editor.document.consent("phones", 0, Channel.SMS).timestamp == now_text
 
 
-def test_bad_number_is_a_finding_that_leads_to_its_row(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.keyClicks(line_edit(window, "userIdEdit"), "u-1")
-    add_phone(qtbot, window, "+19545582399")
-    add_phone(qtbot, window, "+144455555555")
-    send = window.findChild(QPushButton, "sendButton")
-    findings = window.findChild(QListWidget, "findingsView")
+def test_bad_number_is_a_finding_that_leads_to_its_row(qtbot: QtBot, editor: Editor) -> None:
+    qtbot.keyClicks(line_edit(editor, "userIdEdit"), "u-1")
+    add_phone(qtbot, editor, "+19545582399")
+    add_phone(qtbot, editor, "+144455555555")
+    send = editor.findChild(QPushButton, "sendButton")
+    findings = editor.findChild(QListWidget, "findingsView")
     qtbot.waitUntil(lambda: not send.isEnabled())
     errors = [findings.item(i) for i in range(findings.count())]
     bad = next(item for item in errors if "+144455555555" in item.text())
-    window.form.phones.select_row(0)
-    window.review.tabs.setCurrentWidget(findings)
+    editor.form.phones.select_row(0)
+    editor.review.tabs.setCurrentWidget(findings)
     # A real double-click starts with a press; QTest's double-click event alone does not.
     where = findings.visualItemRect(bad).center()
     qtbot.mouseClick(findings.viewport(), Qt.MouseButton.LeftButton, pos=where)
     qtbot.mouseDClick(findings.viewport(), Qt.MouseButton.LeftButton, pos=where)
-    phones = window.findChild(QTableView, "phonesView")
+    phones = editor.findChild(QTableView, "phonesView")
     assert phones.currentIndex().row() == 1
-    assert window.form.consent.target == ("phones", 1)
+    assert editor.form.consent.target == ("phones", 1)
 
 
-def test_send_is_enabled_only_without_errors(qtbot: QtBot, window: MainWindow) -> None:
-    send = window.findChild(QPushButton, "sendButton")
+def test_send_is_enabled_only_without_errors(qtbot: QtBot, editor: Editor) -> None:
+    send = editor.findChild(QPushButton, "sendButton")
     assert not send.isEnabled()  # an empty request names nobody
-    qtbot.keyClicks(line_edit(window, "userIdEdit"), "u-1")
+    qtbot.keyClicks(line_edit(editor, "userIdEdit"), "u-1")
     qtbot.waitUntil(send.isEnabled)
-    with qtbot.waitSignal(window.send_requested, timeout=1000):
+    with qtbot.waitSignal(editor.send_requested, timeout=1000):
         qtbot.mouseClick(send, Qt.MouseButton.LeftButton)
-    with qtbot.waitSignal(window.send_requested, timeout=1000):
+    with qtbot.waitSignal(editor.send_requested, timeout=1000):
         qtbot.keyClick(
-            line_edit(window, "userIdEdit"), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+            line_edit(editor, "userIdEdit"), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
         )
 
 
-def test_undo_and_redo_restore_the_preview(qtbot: QtBot, window: MainWindow) -> None:
-    user_id = line_edit(window, "userIdEdit")
+def test_undo_and_redo_restore_the_preview(qtbot: QtBot, editor: Editor) -> None:
+    user_id = line_edit(editor, "userIdEdit")
     qtbot.keyClicks(user_id, "abc")
     user_id.editingFinished.emit()  # leaving the field ends the undo step
-    qtbot.keyClicks(window.findChild(QLineEdit, "lastNameEdit"), "Doe")
-    expect_preview(qtbot, window, {"userId": "abc", "traits": {"lastName": "Doe"}})
+    qtbot.keyClicks(editor.findChild(QLineEdit, "lastNameEdit"), "Doe")
+    expect_preview(qtbot, editor, {"userId": "abc", "traits": {"lastName": "Doe"}})
     # Ctrl+Z in a line edit undoes in the document, one field's typing at a time.
     qtbot.keyClick(user_id, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    expect_preview(qtbot, window, {"userId": "abc"})
-    assert window.findChild(QLineEdit, "lastNameEdit").text() == ""
-    window.undo_action.trigger()
-    expect_preview(qtbot, window, {})
+    expect_preview(qtbot, editor, {"userId": "abc"})
+    assert editor.findChild(QLineEdit, "lastNameEdit").text() == ""
+    editor.undo_action.trigger()
+    expect_preview(qtbot, editor, {})
     assert user_id.text() == ""
     qtbot.keyClick(
         user_id,
         Qt.Key.Key_Z,
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
-    expect_preview(qtbot, window, {"userId": "abc"})
+    expect_preview(qtbot, editor, {"userId": "abc"})
     assert user_id.text() == "abc"
 
 
-def test_custom_trait_types(qtbot: QtBot, window: MainWindow) -> None:
-    row = window.document.add_row("traits")
-    model = window.form.traits.model
+def test_custom_trait_types(qtbot: QtBot, editor: Editor) -> None:
+    row = editor.document.add_row("traits")
+    model = editor.form.traits.model
     model.setData(model.index(row, 0), "savingsGoal")
     model.setData(model.index(row, 1), "number")
     model.setData(model.index(row, 2), "25000")
-    expect_preview(qtbot, window, {"traits": {"savingsGoal": 25000}})
+    expect_preview(qtbot, editor, {"traits": {"savingsGoal": 25000}})
     model.setData(model.index(row, 2), "lots")
     qtbot.waitUntil(
-        lambda: any(f.path == "traits.savingsGoal" for f in window.review.findings.findings)
+        lambda: any(f.path == "traits.savingsGoal" for f in editor.review.findings.findings)
     )
-    assert not window.findChild(QPushButton, "sendButton").isEnabled()
+    assert not editor.findChild(QPushButton, "sendButton").isEnabled()
 
 
-def test_copy_as_curl_never_holds_a_key(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.keyClicks(line_edit(window, "userIdEdit"), "u-1")
-    expect_preview(qtbot, window, {"userId": "u-1"})
-    window.review.preview.copy_curl()
+def test_copy_as_curl_never_holds_a_key(qtbot: QtBot, editor: Editor) -> None:
+    qtbot.keyClicks(line_edit(editor, "userIdEdit"), "u-1")
+    expect_preview(qtbot, editor, {"userId": "u-1"})
+    editor.review.preview.copy_curl()
     command = QGuiApplication.clipboard().text()
     assert "Authorization: $REGAL_API_KEY" in command
     assert json.dumps({"userId": "u-1"}, indent=2) in command
 
 
-def test_finding_without_a_field_is_reported_in_the_status_bar(window: MainWindow) -> None:
-    window.go_to_finding("$")
-    assert "not a field" in window.statusBar().currentMessage()
+def test_finding_without_a_field_is_reported_in_the_status_bar(desk: Desk) -> None:
+    desk.editor.go_to_finding("$")
+    assert "not a field" in desk.status()
 
 
-def test_tab_follows_the_page_from_names_to_phones(qtbot: QtBot, window: MainWindow) -> None:
+def test_tab_follows_the_page_from_names_to_phones(qtbot: QtBot, editor: Editor) -> None:
     for start, expected in (
-        (line_edit(window, "lastNameEdit"), window.findChild(QTableView, "phonesView")),
-        (line_edit(window, "countryEdit"), window.findChild(QTableView, "traitsView")),
+        (line_edit(editor, "lastNameEdit"), editor.findChild(QTableView, "phonesView")),
+        (line_edit(editor, "countryEdit"), editor.findChild(QTableView, "traitsView")),
     ):
         start.setFocus()
         qtbot.keyClick(start, Qt.Key.Key_Tab)
         assert QApplication.focusWidget() is expected
 
 
-def test_a_consent_finding_focuses_the_consent_field(qtbot: QtBot, window: MainWindow) -> None:
-    add_phone(qtbot, window, "+19545582399")
-    add_phone(qtbot, window, "+13055550142")
-    window.document.set_consent("phones", 1, Channel.SMS, timestamp="yesterday")
-    window.refresh_review()
+def test_a_consent_finding_focuses_the_consent_field(qtbot: QtBot, editor: Editor) -> None:
+    add_phone(qtbot, editor, "+19545582399")
+    add_phone(qtbot, editor, "+13055550142")
+    editor.document.set_consent("phones", 1, Channel.SMS, timestamp="yesterday")
+    editor.refresh_review()
     # Details without a state are not sent; the findings say so instead of dropping them.
     unsent = 'traits.phones["+13055550142"].smsOptIn'
-    assert any(f.path == unsent for f in window.review.findings.findings)
-    window.document.set_consent("phones", 1, Channel.SMS, state=ConsentState.SUBSCRIBED)
-    window.refresh_review()
+    assert any(f.path == unsent for f in editor.review.findings.findings)
+    editor.document.set_consent("phones", 1, Channel.SMS, state=ConsentState.SUBSCRIBED)
+    editor.refresh_review()
     path = 'traits.phones["+13055550142"].smsOptIn.timestamp'
-    assert any(f.path == path for f in window.review.findings.findings)
-    window.go_to_finding(path)
-    assert window.form.consent.target == ("phones", 1)
-    assert QApplication.focusWidget() is line_edit(window, "smsTimestampEdit")
+    assert any(f.path == path for f in editor.review.findings.findings)
+    editor.go_to_finding(path)
+    assert editor.form.consent.target == ("phones", 1)
+    assert QApplication.focusWidget() is line_edit(editor, "smsTimestampEdit")
 
 
-def test_every_input_has_an_accessible_name(window: MainWindow) -> None:
+def test_every_input_has_an_accessible_name(editor: Editor) -> None:
     inputs = (QLineEdit, QComboBox, QTableView, QRadioButton, QListWidget, QPlainTextEdit)
     for kind in inputs:
-        for widget in window.findChildren(kind):
+        for widget in editor.findChildren(kind):
             if isinstance(widget, QLineEdit) and isinstance(widget.parent(), QComboBox):
                 continue  # a combo box's own line edit is named by the combo
             assert widget.accessibleName(), widget.objectName()

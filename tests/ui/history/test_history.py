@@ -1,4 +1,4 @@
-"""The history window: filters, the detail of a request, and evidence export."""
+"""The history editor: filters, the detail of a request, and evidence export."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def column(view: HistoryView, number: int) -> list[str]:
 def test_every_request_is_listed_newest_first_and_filters_narrow_it(
     qtbot: QtBot, qtmodeltester: ModelTester, desk_with_history: Desk
 ) -> None:
-    view = desk_with_history.ui.show_history()
+    view = desk_with_history.side.show_history()
     qtmodeltester.check(view.model, force_py=True)
     assert column(view, 3) == ["+1 515-555-2355", "+1 954-558-2399", "+1 954-558-2399"]
     assert column(view, 4) == [
@@ -82,7 +82,7 @@ def test_every_request_is_listed_newest_first_and_filters_narrow_it(
 def test_detail_shows_the_exact_body_sent_its_hash_and_attempts(
     qtbot: QtBot, desk_with_history: Desk, sandbox: Sandbox
 ) -> None:
-    view = desk_with_history.ui.show_history()
+    view = desk_with_history.side.show_history()
     view.table.doubleClicked.emit(view.model.index(1, 0))  # Jane's opt-out
     dialog = view.findChild(RequestDetailDialog, "requestDetailDialog")
     assert dialog is not None and dialog.isVisible()
@@ -96,19 +96,19 @@ def test_detail_shows_the_exact_body_sent_its_hash_and_attempts(
     assert dialog.attempts.item(0, 3).text() == "HTTP 200: ok"
 
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
-    window = desk_with_history.window
-    assert window.checked.text == sent  # the editor now holds that very body
-    assert window.document.is_modified
+    editor = desk_with_history.editor
+    assert editor.checked.text == sent  # the editor now holds that very body
+    assert editor.document.is_modified
 
 
 def test_export_writes_the_filtered_evidence_as_csv_and_everything_as_json_lines(
     qtbot: QtBot, desk_with_history: Desk, tmp_path: Path
 ) -> None:
     desk = desk_with_history
-    view = desk.ui.show_history()
+    view = desk.side.show_history()
     view.contact_edit.setText(JANE_PHONE)
     view.refresh()
-    desk.prompts.export_path = tmp_path / "jane.csv"
+    desk.dialogs.export_path = tmp_path / "jane.csv"
     qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
 
     with (tmp_path / "jane.csv").open(encoding="utf-8-sig", newline="") as stream:
@@ -122,7 +122,7 @@ def test_export_writes_the_filtered_evidence_as_csv_and_everything_as_json_lines
     assert "Exported 2 consent change(s)" in view.count_label.text()
 
     view.filtered_check.setChecked(False)
-    desk.prompts.export_path = tmp_path / "all.jsonl"
+    desk.dialogs.export_path = tmp_path / "all.jsonl"
     qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
     lines = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text("utf-8").splitlines()]
     assert [(r["point"], r["channel"], r["subscribed"]) for r in lines] == [
@@ -131,8 +131,8 @@ def test_export_writes_the_filtered_evidence_as_csv_and_everything_as_json_lines
         ("+15155552355", "voice", True),
     ]
 
-    desk.prompts.export_path = tmp_path / "evidence.txt"
+    desk.dialogs.export_path = tmp_path / "evidence.txt"
     qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
     assert not (tmp_path / "evidence.txt").exists()
-    assert "end it in .csv or .jsonl" in desk.prompts.errors[-1]
+    assert "end it in .csv or .jsonl" in desk.dialogs.errors[-1]
     assert not list(tmp_path.glob("*.part"))  # nothing half-written left behind

@@ -1,4 +1,4 @@
-"""The outbox model and panel, and the words of the confirmation."""
+"""The outbox model and panel."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from regal_desktop.services.accounts import BUILT_IN_SANDBOX, AccountProfile
 from regal_desktop.store import Store, open_store
 from regal_desktop.store.outbox import AttemptResult, NewRequest, Outcome
-from regal_desktop.ui.outbox.panel import OutboxPanel, regal_answer
-from regal_desktop.ui.shell.send_dialogs import build_confirmation, primary_phone_change
-from tests.helpers.sending import BODY, NOW, Sending
+from regal_desktop.ui.outbox.panel import OutboxPanel
+from tests.helpers.bodies import BODY, NOW
+from tests.helpers.desk import Desk
 
 
 @pytest.fixture
@@ -79,17 +78,17 @@ def test_panel_buttons_follow_the_selected_request(qtbot: QtBot, store: Store) -
     assert not panel.select(2)  # delivered: not in the list
 
 
-def test_drop_and_retry_from_the_window(qtbot: QtBot, open_window: Callable[..., Sending]) -> None:
-    sending = open_window()
-    outbox = sending.window.context.app.store.outbox
+def test_drop_and_retry_from_the_window(qtbot: QtBot, open_desk: Callable[..., Desk]) -> None:
+    sending = open_desk(BODY)
+    outbox = sending.parts.app.store.outbox
     [first, second] = outbox.enqueue(
         [NewRequest("sandbox", "sandbox", "jane", json.dumps(BODY)) for _ in range(2)]
     )
-    sending.prompts.drop_answer = False
+    sending.dialogs.drop_answer = False
     sending.controller.drop(first)
     assert outbox.get(first).state == "queued"
 
-    sending.prompts.drop_answer = True
+    sending.dialogs.drop_answer = True
     sending.controller.drop(first)
 
     assert outbox.get(first).state == "dropped"
@@ -99,39 +98,3 @@ def test_drop_and_retry_from_the_window(qtbot: QtBot, open_window: Callable[...,
     with qtbot.waitSignal(sending.controller.finished, timeout=15_000):
         qtbot.mouseClick(panel.send_button, Qt.MouseButton.LeftButton)
     assert outbox.get(second).state == "delivered"
-
-
-def test_regal_answer_reads_the_message() -> None:
-    assert regal_answer(400, '{"message": "phones: bad"}') == "HTTP 400: phones: bad"
-    assert (
-        regal_answer(502, "<html>\n Bad gateway </html>") == "HTTP 502: <html> Bad gateway </html>"
-    )
-    assert (
-        regal_answer(None, "connection refused by 127.0.0.1") == "connection refused by 127.0.0.1"
-    )
-    assert regal_answer(None, None) == ""
-
-
-def test_confirmation_names_the_account_and_every_change() -> None:
-    production = AccountProfile(name="main")
-    confirmation = build_confirmation(production, BODY, None)
-
-    assert confirmation.production
-    assert confirmation.question == (
-        "Send this request to the PRODUCTION account “main” (https://events.regalvoice.com/events)?"
-    )
-    assert confirmation.changes == (
-        "SMS opt-out for +1 954-558-2399",
-        "Primary phone becomes +1 954-558-2399",
-    )
-    assert "Contact: +1 954-558-2399" in confirmation.details
-    assert not build_confirmation(BUILT_IN_SANDBOX, BODY, None).production
-
-
-def test_primary_phone_change_only_when_it_moves() -> None:
-    known = {"traits": {"phones": {"+19545582399": {"isPrimary": True}}}}
-    assert primary_phone_change(known, BODY) is None
-    moved = {"traits": {"phones": {"+14155550100": {"isPrimary": True}}}}
-    assert primary_phone_change(known, moved) == (
-        "Primary phone becomes +1 415-555-0100 (was +1 954-558-2399)"
-    )

@@ -1,4 +1,4 @@
-"""Sending from the real window to real loopback servers."""
+"""Desk from the real window to real loopback servers."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from regal_desktop.sandbox.server import Faults, Sandbox
 from regal_desktop.services.accounts import AccountProfile
 from regal_desktop.ui.outbox.panel import OutboxPanel
 from regal_desktop.ui.shell.window import MainWindow
-from tests.helpers.sending import BODY, Sending
+from tests.helpers.bodies import BODY
+from tests.helpers.desk import Desk
 from tests.helpers.servers import FussyRegal
 
 
@@ -36,19 +37,19 @@ def preview(window: MainWindow) -> str:
     return window.findChild(QPlainTextEdit, "jsonPreview").toPlainText()
 
 
-def click_send(qtbot: QtBot, sending: Sending) -> None:
+def click_send(qtbot: QtBot, sending: Desk) -> None:
     button = sending.window.findChild(QPushButton, "sendButton")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def send_and_wait(qtbot: QtBot, sending: Sending) -> Summary:
+def send_and_wait(qtbot: QtBot, sending: Desk) -> Summary:
     with qtbot.waitSignal(sending.controller.finished, timeout=15_000) as blocker:
         click_send(qtbot, sending)
     qtbot.waitUntil(lambda: not sending.controller.is_running(), timeout=5_000)
     return blocker.args[0]
 
 
-def panel(sending: Sending) -> OutboxPanel:
+def panel(sending: Desk) -> OutboxPanel:
     found = sending.window.findChild(OutboxPanel, "outboxPanel")
     assert found is not None
     return found
@@ -56,12 +57,12 @@ def panel(sending: Sending) -> OutboxPanel:
 
 def test_send_delivers_exactly_the_preview_bytes(
     qtbot: QtBot,
-    open_window: Callable[..., Sending],
+    open_desk: Callable[..., Desk],
     sandbox: Sandbox,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("REGAL_ENDPOINT", sandbox.url)
-    sending = open_window()
+    sending = open_desk(BODY)
     shown = preview(sending.window)
     assert "Zoë" in shown
 
@@ -69,15 +70,15 @@ def test_send_delivers_exactly_the_preview_bytes(
 
     assert [r.body.encode("utf-8") for r in sandbox.received] == [shown.encode("utf-8")]
     assert summary.delivered == 1
-    assert sending.prompts.confirmations == []  # loopback: no question asked
+    assert sending.dialogs.confirmations == []  # loopback: no question asked
     assert "Delivered 1 request" in sending.window.statusBar().currentMessage()
     assert panel(sending).model.rowCount() == 0
 
 
 def test_first_run_sends_to_the_built_in_sandbox_and_says_so(
-    qtbot: QtBot, open_window: Callable[..., Sending]
+    qtbot: QtBot, open_desk: Callable[..., Desk]
 ) -> None:
-    sending = open_window()
+    sending = open_desk(BODY)
     banner = sending.window.findChild(QLabel, "profileBadge")
     assert banner.text() == "SANDBOX · this computer"
     welcome = sending.window.findChild(QPushButton, "welcomeDismissButton")
@@ -86,22 +87,22 @@ def test_first_run_sends_to_the_built_in_sandbox_and_says_so(
     summary = send_and_wait(qtbot, sending)
 
     assert summary.delivered == 1
-    row = sending.window.context.app.store.outbox.get(1)
+    row = sending.parts.app.store.outbox.get(1)
     assert row is not None and row.state == "delivered" and row.profile == "sandbox"
     qtbot.mouseClick(welcome, Qt.MouseButton.LeftButton)
     assert not welcome.isVisible()
-    assert sending.window.context.app.store.settings.get("welcome_dismissed") is True
+    assert sending.parts.app.store.settings.get("welcome_dismissed") is True
 
 
 def test_rejected_request_stays_in_the_outbox_and_its_fix_replaces_it(
-    qtbot: QtBot, open_window: Callable[..., Sending], fussy_regal: FussyRegal
+    qtbot: QtBot, open_desk: Callable[..., Desk], fussy_regal: FussyRegal
 ) -> None:
     add_profile("local", fussy_regal.url)
     bad = copy.deepcopy(BODY)
     bad["traits"]["firstName"] = "Bad"
-    sending = open_window(bad)
+    sending = open_desk(bad)
     sending.window.findChild(QComboBox, "profileCombo").setCurrentText("local")
-    assert sending.controller.profile_name == "local"
+    assert sending.controller.account == "local"
 
     send_and_wait(qtbot, sending)
 
@@ -127,7 +128,7 @@ def test_rejected_request_stays_in_the_outbox_and_its_fix_replaces_it(
 
     assert summary.delivered == 1
     assert fussy_regal.bodies[-1] == fixed.encode("utf-8")
-    store = sending.window.context.app.store
+    store = sending.parts.app.store
     original, fix = store.outbox.get(1), store.outbox.get(2)
     assert original is not None and original.state == "rejected"  # kept as evidence
     assert fix is not None and fix.origin == "fix:1" and fix.state == "delivered"
@@ -136,13 +137,13 @@ def test_rejected_request_stays_in_the_outbox_and_its_fix_replaces_it(
 
 
 def test_loading_another_contact_ends_the_fix(
-    qtbot: QtBot, open_window: Callable[..., Sending], fussy_regal: FussyRegal
+    qtbot: QtBot, open_desk: Callable[..., Desk], fussy_regal: FussyRegal
 ) -> None:
     add_profile("local", fussy_regal.url)
     bad = copy.deepcopy(BODY)
     bad["traits"]["firstName"] = "Bad"
-    sending = open_window(bad)
-    sending.controller.set_profile("local")
+    sending = open_desk(bad)
+    sending.controller.set_account("local")
     send_and_wait(qtbot, sending)
     sending.controller.open_in_editor(1)
     assert sending.controller.fixing == 1
@@ -151,69 +152,69 @@ def test_loading_another_contact_ends_the_fix(
     qtbot.wait(10)
     assert sending.controller.fixing == 1  # editing the fix keeps the link
 
-    sending.window.new_contact()
+    sending.editor.new_contact()
 
     qtbot.waitUntil(lambda: sending.controller.fixing is None)
     assert sending.window.findChild(QLabel, "fixStatus").isHidden()
 
 
 def test_production_profile_asks_first_and_cancel_sends_nothing(
-    qtbot: QtBot, open_window: Callable[..., Sending]
+    qtbot: QtBot, open_desk: Callable[..., Desk]
 ) -> None:
     add_profile("main", "https://events.regalvoice.com/events", key="sk-test-0123456789")
-    sending = open_window()
+    sending = open_desk(BODY)
     sending.window.findChild(QComboBox, "profileCombo").setCurrentText("main")
     assert sending.window.findChild(QLabel, "profileBadge").text() == "PRODUCTION · main"
-    sending.prompts.confirm_answer = False
+    sending.dialogs.confirm_answer = False
 
     click_send(qtbot, sending)
 
-    [confirmation] = sending.prompts.confirmations
+    [confirmation] = sending.dialogs.confirmations
     assert confirmation.production and confirmation.profile == "main"
     assert "SMS opt-out for +1 954-558-2399" in confirmation.changes
     assert "Primary phone becomes +1 954-558-2399" in confirmation.changes
     assert "PRODUCTION" in confirmation.text
     assert not sending.controller.is_running()
-    assert sum(sending.window.context.app.store.outbox.counts().values()) == 0
+    assert sum(sending.parts.app.store.outbox.counts().values()) == 0
     assert sending.window.statusBar().currentMessage() == "Not sent: cancelled"
 
 
 def test_account_without_key_asks_for_it_and_cancel_sends_nothing(
-    qtbot: QtBot, open_window: Callable[..., Sending]
+    qtbot: QtBot, open_desk: Callable[..., Desk]
 ) -> None:
     add_profile("main", "https://events.regalvoice.com/events")
-    sending = open_window()
-    sending.controller.set_profile("main")
-    sending.prompts.key_answers = [None]
+    sending = open_desk(BODY)
+    sending.controller.set_account("main")
+    sending.dialogs.key_answers = [None]
 
     click_send(qtbot, sending)
 
-    assert [(p, can_save) for p, _, can_save in sending.prompts.key_requests] == [("main", True)]
-    assert sending.prompts.confirmations == []
-    assert sum(sending.window.context.app.store.outbox.counts().values()) == 0
+    assert [(p, can_save) for p, _, can_save in sending.dialogs.key_requests] == [("main", True)]
+    assert sending.dialogs.confirmations == []
+    assert sum(sending.parts.app.store.outbox.counts().values()) == 0
 
 
 def test_wrong_key_is_explained_and_the_next_send_asks_for_the_key(
-    qtbot: QtBot, open_window: Callable[..., Sending], memory_keyring: object
+    qtbot: QtBot, open_desk: Callable[..., Desk], memory_keyring: object
 ) -> None:
     right = "sk-right-0123456789"
     with Sandbox(key=right) as receiver:
         add_profile("local", receiver.url, key="sk-wrong-9876543210")
-        sending = open_window()
-        sending.controller.set_profile("local")
+        sending = open_desk(BODY)
+        sending.controller.set_account("local")
 
         summary = send_and_wait(qtbot, sending)
 
         assert summary.auth_failed
-        [error] = sending.prompts.errors
+        [error] = sending.dialogs.errors
         assert "Regal refused the API key for profile local (HTTP 401)" in error
         outbox = panel(sending)
         assert outbox.model.index(0, 1).data() == "Held: key refused"
 
-        sending.prompts.key_answers = [right]
+        sending.dialogs.key_answers = [right]
         summary = send_and_wait(qtbot, sending)
 
-        assert sending.prompts.key_requests[0][0] == "local"
+        assert sending.dialogs.key_requests[0][0] == "local"
         assert summary.delivered == 2  # the held one too
         assert [r.authorized for r in receiver.received] == [False, True, True]
         assert KeyStore().get("local") == right
@@ -221,15 +222,15 @@ def test_wrong_key_is_explained_and_the_next_send_asks_for_the_key(
 
 
 def test_closing_the_window_while_delivering_stops_cleanly(
-    qtbot: QtBot, open_window: Callable[..., Sending]
+    qtbot: QtBot, open_desk: Callable[..., Desk]
 ) -> None:
     with Sandbox(faults=Faults(latency=0.4)) as slow:
         add_profile("local", slow.url)
-        sending = open_window()
-        sending.controller.set_profile("local")
+        sending = open_desk(BODY)
+        sending.controller.set_account("local")
         click_send(qtbot, sending)
         assert sending.controller.is_running("local")
-        store = sending.window.context.app.store
+        store = sending.parts.app.store
 
         sending.window.close()
 

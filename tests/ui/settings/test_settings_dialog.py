@@ -12,13 +12,15 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
-from regal_desktop.ui.settings.dialog import NO_KEYCHAIN_NOTE, SettingsDialog, consent_templates
-from tests.helpers.sending import Sending
+from regal_desktop.services.consent_texts import consent_templates
+from regal_desktop.ui.settings.dialog import NO_KEYCHAIN_NOTE, SettingsDialog
+from tests.helpers.bodies import BODY
+from tests.helpers.desk import Desk
 
 KEY = "sk-live-5f2b9c0d7e1a4b3c"
 
 
-def open_settings(qtbot: QtBot, sending: Sending) -> SettingsDialog:
+def open_settings(qtbot: QtBot, sending: Desk) -> SettingsDialog:
     sending.window.findChild(QAction, "settingsAction").trigger()
     dialog = sending.window.findChild(SettingsDialog, "settingsDialog")
     assert dialog is not None
@@ -45,17 +47,17 @@ def add_production(qtbot: QtBot, dialog: SettingsDialog, key: str) -> None:
 
 def test_saves_a_profile_and_keeps_its_key_out_of_the_database(
     qtbot: QtBot,
-    open_window: Callable[..., Sending],
+    open_desk: Callable[..., Desk],
     memory_keyring: keyring.backend.KeyringBackend,
 ) -> None:
-    sending = open_window()
+    sending = open_desk(BODY)
     dialog = open_settings(qtbot, sending)
     assert dialog.findChild(QLabel, "keychainNote").text().startswith("Keys are saved in")
 
     add_production(qtbot, dialog, KEY)
     dialog.accept()
 
-    app = sending.window.context.app
+    app = sending.parts.app
     profile = app.accounts.get("production")
     assert profile.endpoint == "https://events.regalvoice.com/events" and profile.is_production
     assert app.accounts.default_name() == "production"
@@ -72,9 +74,9 @@ def test_saves_a_profile_and_keeps_its_key_out_of_the_database(
 
 
 def test_problems_are_shown_next_to_the_field_and_nothing_is_saved(
-    qtbot: QtBot, open_window: Callable[..., Sending]
+    qtbot: QtBot, open_desk: Callable[..., Desk]
 ) -> None:
-    sending = open_window()
+    sending = open_desk(BODY)
     dialog = open_settings(qtbot, sending)
     add_production(qtbot, dialog, KEY)
     endpoint = edit(dialog, "profileEndpointEdit")
@@ -88,7 +90,7 @@ def test_problems_are_shown_next_to_the_field_and_nothing_is_saved(
     dialog.accept()
 
     assert dialog.isVisible()
-    assert [p.name for p in sending.window.context.app.accounts.all()] == ["sandbox"]
+    assert [p.name for p in sending.parts.app.accounts.all()] == ["sandbox"]
 
 
 @pytest.fixture
@@ -101,9 +103,9 @@ def no_keychain() -> Iterator[None]:
 
 
 def test_without_a_keychain_the_key_lasts_for_this_session_only(
-    qtbot: QtBot, open_window: Callable[..., Sending], no_keychain: None
+    qtbot: QtBot, open_desk: Callable[..., Desk], no_keychain: None
 ) -> None:
-    sending = open_window()
+    sending = open_desk(BODY)
     dialog = open_settings(qtbot, sending)
     assert dialog.findChild(QLabel, "keychainNote").text() == NO_KEYCHAIN_NOTE
 
@@ -118,9 +120,9 @@ def test_without_a_keychain_the_key_lasts_for_this_session_only(
 
 
 def test_general_preferences_are_checked_and_saved(
-    qtbot: QtBot, open_window: Callable[..., Sending]
+    qtbot: QtBot, open_desk: Callable[..., Desk]
 ) -> None:
-    sending = open_window()
+    sending = open_desk(BODY)
     dialog = open_settings(qtbot, sending)
     dialog.tabs.setCurrentIndex(1)
     email = edit(dialog, "operatorEmailEdit")
@@ -134,18 +136,16 @@ def test_general_preferences_are_checked_and_saved(
     qtbot.keyClicks(edit(dialog, "eventSourceDefaultEdit"), "crm")
     dialog.accept()
 
-    app = sending.window.context.app
+    app = sending.parts.app
     assert not dialog.isVisible()
     assert app.region == "GB"
     assert app.store.settings.get("default_event_source") == "crm"
     assert app.operator.endswith("<jane@example.com>")
 
 
-def test_consent_texts_are_edited_and_saved(
-    qtbot: QtBot, open_window: Callable[..., Sending]
-) -> None:
-    sending = open_window()
-    settings = sending.window.context.app.store.settings
+def test_consent_texts_are_edited_and_saved(qtbot: QtBot, open_desk: Callable[..., Desk]) -> None:
+    sending = open_desk(BODY)
+    settings = sending.parts.app.store.settings
     bundled = consent_templates(settings)
     dialog = open_settings(qtbot, sending)
     dialog.tabs.setCurrentIndex(2)
@@ -166,10 +166,10 @@ def test_consent_texts_are_edited_and_saved(
 
 def test_removing_a_profile_forgets_its_key_and_falls_back_to_the_sandbox(
     qtbot: QtBot,
-    open_window: Callable[..., Sending],
+    open_desk: Callable[..., Desk],
     memory_keyring: keyring.backend.KeyringBackend,
 ) -> None:
-    sending = open_window()
+    sending = open_desk(BODY)
     dialog = open_settings(qtbot, sending)
     add_production(qtbot, dialog, KEY)
     dialog.accept()
@@ -182,7 +182,7 @@ def test_removing_a_profile_forgets_its_key_and_falls_back_to_the_sandbox(
     click(qtbot, dialog, "removeProfileButton")
     dialog.accept()
 
-    app = sending.window.context.app
+    app = sending.parts.app
     assert [p.name for p in app.accounts.all()] == ["sandbox"]
     assert app.accounts.default_name() == "sandbox"
     assert memory_keyring.get_password("regal-desktop", "production") is None

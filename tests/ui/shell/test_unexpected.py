@@ -6,25 +6,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytestqt.qtbot import QtBot
 
 from regal_desktop import app as app_module
-from regal_desktop.app import _ShowUnexpected, build_main_window
+from regal_desktop.app import _ShowUnexpected
 from regal_desktop.logs import log_file, setup_logging, stop_logging
+from tests.helpers.desk import Desk
 
 
 def test_an_error_in_the_window_is_shown_in_a_sentence_and_logged(
-    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window = build_main_window([])
-    qtbot.addWidget(window)
+    window = desk.window
     shown: list[str] = []
 
     def warning(parent: Any, title: str, text: str) -> None:
         shown.append(text)
 
     monkeypatch.setattr(app_module.QMessageBox, "warning", warning)
-    paths = window.context.paths
+    paths = desk.parts.app.paths
     handler = setup_logging(paths)
     try:
         hook = _ShowUnexpected(window, paths)

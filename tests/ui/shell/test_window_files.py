@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,12 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QTableView
 from pytestqt.qtbot import QtBot
 
-from regal_desktop.app import build_main_window
 from regal_desktop.domain.model import ConsentState, body_text
 from regal_desktop.ui.editor.contact_points import LABEL
+from regal_desktop.ui.shell.build import build_main_window
 from regal_desktop.ui.shell.dialogs import SaveChoice
-from regal_desktop.ui.shell.window import MainWindow
-from tests.helpers.editor import ScriptedPrompts
+from tests.helpers.desk import Desk
+from tests.helpers.dialogs import ScriptedDialogs
 
 JANE = {
     "userId": "u-7",
@@ -48,23 +49,21 @@ JANE = {
 }
 
 
-def test_open_shows_the_file_and_the_exact_body(
-    tmp_path: Path, window: MainWindow, prompts: ScriptedPrompts
-) -> None:
+def test_open_shows_the_file_and_the_exact_body(tmp_path: Path, desk: Desk) -> None:
     path = tmp_path / "jane.json"
     path.write_text(json.dumps(JANE), encoding="utf-8")
-    assert window.open_path(path)
-    assert window.review.preview.editor.toPlainText() == body_text(JANE)
-    assert window.findChild(QLineEdit, "firstNameEdit").text() == "Jane"
-    assert window.findChild(QTableView, "phonesView").model().rowCount() == 1
+    assert desk.editor.open_path(path)
+    assert desk.editor.review.preview.editor.toPlainText() == body_text(JANE)
+    assert desk.editor.findChild(QLineEdit, "firstNameEdit").text() == "Jane"
+    assert desk.editor.findChild(QTableView, "phonesView").model().rowCount() == 1
     # The primary phone is selected, so its consent shows at once.
-    assert window.form.consent.target == ("phones", 0)
-    assert not window.document.is_modified
-    assert prompts.errors == [] and prompts.warnings == []
-    assert window.recent.paths() == [path.resolve()]
+    assert desk.editor.form.consent.target == ("phones", 0)
+    assert not desk.editor.document.is_modified
+    assert desk.dialogs.errors == [] and desk.dialogs.warnings == []
+    assert desk.editor.recent.paths() == [path.resolve()]
 
 
-def test_open_a_legacy_payload_converts_it(tmp_path: Path, window: MainWindow) -> None:
+def test_open_a_legacy_payload_converts_it(tmp_path: Path, desk: Desk) -> None:
     path = tmp_path / "legacy.json"
     legacy = {
         "userId": "u-8",
@@ -74,101 +73,92 @@ def test_open_a_legacy_payload_converts_it(tmp_path: Path, window: MainWindow) -
         },
     }
     path.write_text(json.dumps(legacy), encoding="utf-8")
-    assert window.open_path(path)
-    phone = window.document.draft.phones[0]
+    assert desk.editor.open_path(path)
+    phone = desk.editor.document.draft.phones[0]
     assert phone.number == "+19545582399"
     assert phone.sms.state is ConsentState.UNSUBSCRIBED
 
 
-def test_syntax_error_is_shown_with_its_position(
-    tmp_path: Path, window: MainWindow, prompts: ScriptedPrompts
-) -> None:
+def test_syntax_error_is_shown_with_its_position(tmp_path: Path, desk: Desk) -> None:
     path = tmp_path / "broken.json"
     path.write_text('{\n  "userId": "u-1",\n  "traits": {,}\n}\n', encoding="utf-8")
-    assert not window.open_path(path)
-    assert len(prompts.errors) == 1
-    assert f"{path}:3:" in prompts.errors[0]
-    assert "Traceback" not in prompts.errors[0]
+    assert not desk.editor.open_path(path)
+    assert len(desk.dialogs.errors) == 1
+    assert f"{path}:3:" in desk.dialogs.errors[0]
+    assert "Traceback" not in desk.dialogs.errors[0]
 
 
-def test_a_file_that_is_not_an_object_is_refused(
-    tmp_path: Path, window: MainWindow, prompts: ScriptedPrompts
-) -> None:
+def test_a_file_that_is_not_an_object_is_refused(tmp_path: Path, desk: Desk) -> None:
     path = tmp_path / "list.json"
     path.write_text("[1, 2]", encoding="utf-8")
-    assert not window.open_path(path)
-    assert "JSON object" in prompts.errors[0]
+    assert not desk.editor.open_path(path)
+    assert "JSON object" in desk.dialogs.errors[0]
 
 
 def test_save_writes_the_draft_and_reopening_gives_the_same_body(
-    qtbot: QtBot, tmp_path: Path, window: MainWindow, prompts: ScriptedPrompts
+    qtbot: QtBot, tmp_path: Path, desk: Desk
 ) -> None:
-    qtbot.keyClicks(window.findChild(QLineEdit, "userIdEdit"), "u-9")
-    prompts.save_answer = tmp_path / "draft.json"
-    assert window.document.is_modified
-    window.save_action.trigger()
-    assert prompts.asked == ["save as"]
-    assert not window.document.is_modified
-    assert json.loads(prompts.save_answer.read_text(encoding="utf-8")) == {"userId": "u-9"}
-    assert window.windowTitle().startswith("draft.json")
-    window.new_contact()
-    assert window.open_path(prompts.save_answer)
-    assert window.review.preview.text == body_text({"userId": "u-9"})
+    qtbot.keyClicks(desk.editor.findChild(QLineEdit, "userIdEdit"), "u-9")
+    desk.dialogs.save_answer = tmp_path / "draft.json"
+    assert desk.editor.document.is_modified
+    desk.editor.save_action.trigger()
+    assert desk.dialogs.asked == ["save as"]
+    assert not desk.editor.document.is_modified
+    assert json.loads(desk.dialogs.save_answer.read_text(encoding="utf-8")) == {"userId": "u-9"}
+    assert desk.window.windowTitle().startswith("draft.json")
+    desk.editor.new_contact()
+    assert desk.editor.open_path(desk.dialogs.save_answer)
+    assert desk.editor.review.preview.text == body_text({"userId": "u-9"})
 
 
 @pytest.mark.parametrize(
     ("choice", "closes"), [(SaveChoice.CANCEL, False), (SaveChoice.DISCARD, True)]
 )
 def test_closing_a_modified_contact_asks_first(
-    qtbot: QtBot, window: MainWindow, prompts: ScriptedPrompts, choice: SaveChoice, closes: bool
+    qtbot: QtBot, desk: Desk, choice: SaveChoice, closes: bool
 ) -> None:
-    qtbot.keyClicks(window.findChild(QLineEdit, "userIdEdit"), "u-1")
-    prompts.save_choice = choice
-    assert window.close() is closes
-    assert prompts.asked == ["save Untitled contact"]
-    assert window.isVisible() is not closes
+    qtbot.keyClicks(desk.editor.findChild(QLineEdit, "userIdEdit"), "u-1")
+    desk.dialogs.save_choice = choice
+    assert desk.window.close() is closes
+    assert desk.dialogs.asked == ["save Untitled contact"]
+    assert desk.window.isVisible() is not closes
 
 
-def test_closing_an_unmodified_contact_does_not_ask(
-    window: MainWindow, prompts: ScriptedPrompts
-) -> None:
-    assert window.close()
-    assert prompts.asked == []
+def test_closing_an_unmodified_contact_does_not_ask(desk: Desk) -> None:
+    assert desk.window.close()
+    assert desk.dialogs.asked == []
 
 
-def test_new_contact_cancelled_keeps_the_edits(
-    qtbot: QtBot, window: MainWindow, prompts: ScriptedPrompts
-) -> None:
-    qtbot.keyClicks(window.findChild(QLineEdit, "userIdEdit"), "u-1")
-    prompts.save_choice = SaveChoice.CANCEL
-    window.new_action.trigger()
-    assert window.document.draft.user_id == "u-1"
+def test_new_contact_cancelled_keeps_the_edits(qtbot: QtBot, desk: Desk) -> None:
+    qtbot.keyClicks(desk.editor.findChild(QLineEdit, "userIdEdit"), "u-1")
+    desk.dialogs.save_choice = SaveChoice.CANCEL
+    desk.editor.new_action.trigger()
+    assert desk.editor.document.draft.user_id == "u-1"
 
 
 def test_autosave_is_offered_back_after_a_crash(
-    qtbot: QtBot, window: MainWindow, prompts: ScriptedPrompts
+    qtbot: QtBot, desk: Desk, open_desk: Callable[[], Desk]
 ) -> None:
-    qtbot.keyClicks(window.findChild(QLineEdit, "userIdEdit"), "u-crash")
-    window.autosave_now()
-    assert window.autosave.path.is_file()
+    qtbot.keyClicks(desk.editor.findChild(QLineEdit, "userIdEdit"), "u-crash")
+    desk.editor.autosave_now()
+    assert desk.editor.autosave.path.is_file()
     # A new window (the next start) finds the autosave and restores it when asked.
-    restored = MainWindow(window.context, templates=[])
-    qtbot.addWidget(restored)
-    prompts.restore_answer = True
-    restored.offer_autosave()
-    assert restored.document.draft.user_id == "u-crash"
-    assert restored.document.is_modified
-    window.document.mark_saved()
+    restored = open_desk()
+    restored.dialogs.restore_answer = True
+    restored.editor.offer_autosave()
+    assert restored.editor.document.draft.user_id == "u-crash"
+    assert restored.editor.document.is_modified
+    desk.editor.document.mark_saved()
 
 
-def test_declined_autosave_is_forgotten(window: MainWindow, prompts: ScriptedPrompts) -> None:
-    window.autosave.save({"userId": "old"}, None, window.context.clock())
-    window.offer_autosave()
-    assert prompts.asked == ["restore"]
-    assert not window.autosave.path.exists()
+def test_declined_autosave_is_forgotten(desk: Desk) -> None:
+    desk.editor.autosave.save({"userId": "old"}, None, desk.editor.context.clock())
+    desk.editor.offer_autosave()
+    assert desk.dialogs.asked == ["restore"]
+    assert not desk.editor.autosave.path.exists()
 
 
-def test_dropping_a_json_file_opens_it(tmp_path: Path, window: MainWindow) -> None:
+def test_dropping_a_json_file_opens_it(tmp_path: Path, desk: Desk) -> None:
     path = tmp_path / "dropped.json"
     path.write_text(json.dumps({"userId": "dropped"}), encoding="utf-8")
     data = QMimeData()
@@ -180,18 +170,19 @@ def test_dropping_a_json_file_opens_it(tmp_path: Path, window: MainWindow) -> No
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
-    window.dropEvent(event)
-    assert window.document.draft.user_id == "dropped"
-    assert window.path == path
+    desk.window.dropEvent(event)
+    assert desk.editor.document.draft.user_id == "dropped"
+    assert desk.editor.path == path
 
 
 def test_build_main_window_opens_the_file_given(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "given.json"
     path.write_text(json.dumps({"userId": "given"}), encoding="utf-8")
-    window = build_main_window([str(path)])
-    qtbot.addWidget(window)
-    assert window.review.preview.text == body_text({"userId": "given"})
-    window.context.app.close()
+    parts = build_main_window([str(path)], dialogs=ScriptedDialogs())
+    qtbot.addWidget(parts.window)
+    assert parts.editor.review.preview.text == body_text({"userId": "given"})
+    assert parts.window.windowTitle().startswith("given.json")
+    parts.app.close()
 
 
 def test_smoke_start_exits_cleanly_without_output(tmp_path: Path) -> None:
@@ -214,22 +205,23 @@ def test_smoke_start_exits_cleanly_without_output(tmp_path: Path) -> None:
     assert result.stdout == "" and result.stderr == ""
 
 
-def test_window_geometry_is_remembered(qtbot: QtBot, window: MainWindow) -> None:
-    window.resize(window.minimumSizeHint().width() + 37, 640)
-    qtbot.waitUntil(lambda: window.height() == 640)
-    expected = window.size()
-    assert window.close()
-    again = MainWindow(window.context, templates=[])
-    qtbot.addWidget(again)
-    assert again.size() == expected
+def test_window_geometry_is_remembered(
+    qtbot: QtBot, desk: Desk, open_desk: Callable[[], Desk]
+) -> None:
+    desk.window.resize(desk.window.minimumSizeHint().width() + 37, 640)
+    qtbot.waitUntil(lambda: desk.window.height() == 640)
+    expected = desk.window.size()
+    assert desk.window.close()
+    again = open_desk()
+    assert again.window.size() == expected
 
 
-def test_label_cells_offer_the_usual_labels(qtbot: QtBot, window: MainWindow) -> None:
-    row = window.document.add_row("phones")
-    view = window.findChild(QTableView, "phonesView")
+def test_label_cells_offer_the_usual_labels(qtbot: QtBot, desk: Desk) -> None:
+    row = desk.editor.document.add_row("phones")
+    view = desk.editor.findChild(QTableView, "phonesView")
     view.edit(view.model().index(row, LABEL))
-    editor = QApplication.focusWidget()
-    combo = editor if isinstance(editor, QComboBox) else editor.parent()
+    cell = QApplication.focusWidget()
+    combo = cell if isinstance(cell, QComboBox) else cell.parent()
     assert isinstance(combo, QComboBox) and combo.isEditable()
     labels = [combo.itemText(i) for i in range(combo.count())]
     assert labels == ["Mobile", "Home", "Work", "Landline", "Other"]

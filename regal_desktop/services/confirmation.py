@@ -1,9 +1,9 @@
-"""The questions sending asks, above all the one before a request leaves this computer.
+"""What a send is about to do, in words: the question asked before a request leaves.
 
 Sends to the sandbox or another receiver on loopback go without asking. Anything else
 reaches a real Regal account, so the user sees where it goes (production marked), who it
 is for, and what it changes that journeys depend on: every consent change and a move of
-the primary phone. Every question goes through :class:`SendPrompts`, which tests script.
+the primary phone. This module builds the words; the window's dialogs show them.
 """
 
 from __future__ import annotations
@@ -11,12 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
-
 from regal_desktop.domain.consent import consent_changes, describe_change, format_point
 from regal_desktop.domain.profile import display_key, merge_profile, primary_phone
 from regal_desktop.services.accounts import AccountProfile
-from regal_desktop.store.outbox import RequestRow
 
 
 @dataclass(frozen=True)
@@ -97,25 +94,6 @@ def bulk_confirmation(
     )
 
 
-def ask_confirmation(parent: QWidget, confirmation: Confirmation) -> bool:
-    """Show the question in a dialog; True only when the user chose to send."""
-    box = QMessageBox(parent)
-    box.setObjectName("confirmSendBox")
-    box.setIcon(QMessageBox.Icon.Warning if confirmation.production else QMessageBox.Icon.Question)
-    box.setWindowTitle(confirmation.title)
-    box.setText(confirmation.question)
-    box.setInformativeText(confirmation.details)
-    send = box.addButton(
-        "Send to production" if confirmation.production else "Send",
-        QMessageBox.ButtonRole.AcceptRole,
-    )
-    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-    # Enter must not send to production by accident: Cancel is the default there.
-    box.setDefaultButton(cancel if confirmation.production else send)
-    box.exec()
-    return box.clickedButton() is send
-
-
 def session_only(profile: str) -> str:
     """What to say when a key cannot be saved."""
     return (
@@ -124,58 +102,10 @@ def session_only(profile: str) -> str:
     )
 
 
-class SendPrompts:
-    """The questions sending asks; DialogSendPrompts shows dialogs, tests script them."""
-
-    def confirm_send(self, parent: QWidget, confirmation: Confirmation) -> bool:
-        """Whether to send to a real Regal account."""
-        raise NotImplementedError
-
-    def ask_key(self, parent: QWidget, profile: str, reason: str, can_save: bool) -> str | None:
-        """The API key for ``profile``, or None to cancel; ``can_save`` is False without a
-        keychain (the key then lasts for this session only)."""
-        raise NotImplementedError
-
-    def ask_drop(self, parent: QWidget, request: RequestRow) -> bool:
-        """Whether to give up on a request."""
-        raise NotImplementedError
-
-    def show_error(self, parent: QWidget, title: str, message: str) -> None:
-        """Tell the user something failed, in plain words."""
-        raise NotImplementedError
-
-
-class DialogSendPrompts(SendPrompts):
-    """The real dialogs."""
-
-    def confirm_send(self, parent: QWidget, confirmation: Confirmation) -> bool:
-        return ask_confirmation(parent, confirmation)
-
-    def ask_key(self, parent: QWidget, profile: str, reason: str, can_save: bool) -> str | None:
-        where = (
-            "It is saved in this computer's keychain."
-            if can_save
-            else "No keychain on this computer: the key is kept for this session only and "
-            "never saved."
-        )
-        key, ok = QInputDialog.getText(
-            parent,
-            f"API key for {profile}",
-            f"{reason}\n\n{where}\n\nAPI key:",
-            QLineEdit.EchoMode.Password,
-        )
-        return key if ok else None
-
-    def ask_drop(self, parent: QWidget, request: RequestRow) -> bool:
-        answer = QMessageBox.question(
-            parent,
-            "Drop request?",
-            f"Drop request {request.id} ({request.contact or 'no contact'})? It will not be "
-            "sent; it stays in the history as dropped.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def show_error(self, parent: QWidget, title: str, message: str) -> None:
-        QMessageBox.critical(parent, title, message)
+__all__ = [
+    "Confirmation",
+    "build_confirmation",
+    "bulk_confirmation",
+    "primary_phone_change",
+    "session_only",
+]

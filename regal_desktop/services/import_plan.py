@@ -1,0 +1,28 @@
+"""Planning an import away from the window's thread, with a store connection of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from regal_desktop.domain.import_rows import ColumnMapping
+from regal_desktop.services.bulk_import import ImportPlan, plan_file
+from regal_desktop.services.checking import checker_for
+from regal_desktop.store import open_store
+
+
+def plan_with_directory(
+    database: Path,
+    region: str,
+    path: Path,
+    mapping: ColumnMapping,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ImportPlan:
+    """``plan_file`` with the directory's profiles, so the warnings match a single send's.
+
+    Opens its own connection to ``database`` (SQLite connections belong to one thread).
+    Raises ImportFileError or StoreError as ``plan_file`` and ``open_store`` do.
+    """
+    with open_store(database) as store:
+        checker = checker_for(region, store.directory.get)
+        return plan_file(path, mapping, checker=checker, on_progress=on_progress)

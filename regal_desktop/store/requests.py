@@ -1,0 +1,93 @@
+"""The records the outbox takes and gives: a request to queue, one claimed, an attempt's
+result, and a row of the ``requests`` table."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from enum import StrEnum
+
+from regal_desktop.store.states import RequestState
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """A body to send: the exact text, which account profile and endpoint, and who."""
+
+    profile: str
+    endpoint: str
+    operator: str
+    body: str
+    contact: str = ""  # left empty, it is the body's display key (primary phone, ...)
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A request a sender now holds: send ``body`` as is."""
+
+    id: int
+    body: str
+    attempts: int  # including the one about to be made
+
+
+class Outcome(StrEnum):
+    """What an attempt means for the request."""
+
+    # An outcome that settles a request is named after the state it leaves it in.
+    DELIVERED = RequestState.DELIVERED.value
+    REJECTED = RequestState.REJECTED.value
+    HELD = RequestState.HELD.value
+    RETRY = "retry"
+
+    @property
+    def state(self) -> RequestState:
+        """The state the request is in after this outcome (a retry waits in the queue)."""
+        return RequestState.QUEUED if self is Outcome.RETRY else RequestState(self.value)
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """One attempt to send one request, as the sender saw it."""
+
+    request_id: int
+    started_at: str
+    finished_at: str
+    status: int | None  # None when no HTTP answer came back
+    answer: str  # Regal's answer or the network error
+    outcome: Outcome
+    next_attempt_at: float = 0.0  # unix time; used when outcome is RETRY
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """One row of the ``requests`` table."""
+
+    id: int
+    created_at: str
+    profile: str
+    endpoint: str
+    operator: str
+    contact: str
+    origin: str
+    body: str
+    sha256: str
+    state: RequestState
+    attempts: int
+    next_attempt_at: float
+    claimed_by: str | None
+    last_status: int | None
+    last_answer: str | None
+    finished_at: str | None
+
+    def __post_init__(self) -> None:
+        # The database holds the plain value; the rules come with the enum.
+        object.__setattr__(self, "state", RequestState(self.state))
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> RequestRow:
+        """Build from a ``SELECT * FROM requests`` row."""
+        return cls(**dict(row))
+
+
+__all__ = ["AttemptResult", "Claimed", "NewRequest", "Outcome", "RequestRow"]

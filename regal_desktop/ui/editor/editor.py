@@ -1,0 +1,345 @@
+"""The editor: one contact being edited, its form on the left and its review on the right.
+
+It owns the document (and its undo stack), the draft file and the autosave, and the
+actions that act on them. It says what happened through signals (``contact_loaded``,
+``send_requested``, ``message``, ``title_changed``); the composition root connects them
+to the window and the send controller.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLineEdit, QMenu, QSplitter, QWidget
+
+from regal_desktop.domain.check import Checked, check
+from regal_desktop.domain.findings import Level
+from regal_desktop.domain.model import body_text
+from regal_desktop.services.checking import check_known
+from regal_desktop.services.consent_texts import ConsentTemplate
+from regal_desktop.services.payload_files import PayloadFileError, read_payloads
+from regal_desktop.store.settings import DEFAULT_EVENT_SOURCE
+from regal_desktop.ui.editor.contact_form import ContactForm
+from regal_desktop.ui.editor.document import ContactDocument
+from regal_desktop.ui.editor.draft import input_findings
+from regal_desktop.ui.editor.draft_files import (
+    Autosave,
+    DraftFileError,
+    RecentFiles,
+    write_atomically,
+)
+from regal_desktop.ui.editor.undo_keys import DocumentUndoKeys
+from regal_desktop.ui.review.findings import path_parts
+from regal_desktop.ui.review.pane import ReviewPane
+from regal_desktop.ui.shell.context import WindowContext
+from regal_desktop.ui.shell.dialogs import SaveChoice
+
+_AUTOSAVE_MS = 10_000
+
+
+class Editor(QSplitter):
+    """The contact form beside its review (preview, findings, profile after send)."""
+
+    #: The user asked to send; ``checked`` holds the body and its findings (no errors).
+    send_requested = Signal()
+    #: Another contact replaced the one shown (new, opened, restored, from the history).
+    contact_loaded = Signal()
+    #: Something to tell the user in the status bar: text, milliseconds.
+    message = Signal(str, int)
+    #: The document's name or its modified state changed: name, modified.
+    title_changed = Signal(str, bool)
+
+    def __init__(
+        self,
+        context: WindowContext,
+        templates: list[ConsentTemplate],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.context = context
+        self.setObjectName("mainSplitter")
+        self.document = ContactDocument(self, clock=context.clock)
+        self.form = ContactForm(self.document, templates)
+        self.review = ReviewPane()
+        self.checked: Checked = check({})
+        self.known: dict[str, Any] | None = None
+        self.path: Path | None = None
+        self._known_cache: dict[str, dict[str, Any] | None] = {}
+        self.autosave = Autosave(context.paths.data)
+        self.recent = RecentFiles(context.settings)
+
+        self.addWidget(self.form)
+        self.addWidget(self.review)
+        self.setStretchFactor(0, 3)
+        self.setStretchFactor(1, 2)
+        self.setChildrenCollapsible(False)
+
+        # Checking waits for the event loop to be idle, so a burst of keystrokes (or a
+        # paste) costs one check, not one per character.
+        self._review_timer = QTimer(self, singleShot=True, interval=0)
+        self._review_timer.timeout.connect(self.refresh_review)
+        self.document.changed.connect(self._review_timer.start)
+        self.document.modifiedChanged.connect(self._emit_title)
+        self._autosave_timer = QTimer(self, interval=_AUTOSAVE_MS)
+        self._autosave_timer.timeout.connect(self.autosave_now)
+        self._autosave_timer.start()
+
+        undo_keys = DocumentUndoKeys(self)
+        for edit in self.form.findChildren(QLineEdit):
+            edit.installEventFilter(undo_keys)
+        self.review.findings.findingActivated.connect(self.go_to_finding)
+        self.review.send_button.clicked.connect(self.request_send)
+        self._make_actions()
+        self.refresh_review()
+
+    # -- actions ---------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Any,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str,
+        name: str,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        return action
+
+    def _make_actions(self) -> None:
+        keys = QKeySequence.StandardKey
+        self.new_action = self._action("&New contact", self.new_contact, keys.New, "newAction")
+        self.open_action = self._action("&Open…", self.open_dialog, keys.Open, "openAction")
+        self.save_action = self._action("&Save draft", self.save, keys.Save, "saveAction")
+        self.save_as_action = self._action(
+            "Save draft &as…", self.save_as, keys.SaveAs, "saveAsAction"
+        )
+        self.undo_action = self.document.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(keys.Undo)
+        self.redo_action = self.document.undo_stack.createRedoAction(self, "&Redo")
+        # Ctrl+Shift+Z everywhere, plus the platform's own (Ctrl+Y on Windows). A sequence
+        # listed twice would make the shortcut ambiguous, and Qt would then ignore it.
+        redo_keys = [QKeySequence("Ctrl+Shift+Z")]
+        redo_keys += [k for k in QKeySequence.keyBindings(keys.Redo) if k not in redo_keys]
+        self.redo_action.setShortcuts(redo_keys)
+        self.add_phone_action = self._action(
+            "Add &phone", self.form.phones.add_row, "Ctrl+Shift+P", "addPhoneAction"
+        )
+        self.add_email_action = self._action(
+            "Add &e-mail", self.form.emails.add_row, "Ctrl+Shift+E", "addEmailAction"
+        )
+        self.send_action = self._action("Se&nd…", self.request_send, "Ctrl+Return", "sendAction")
+        self.send_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent.paths()
+        for path in paths:
+            action = self.recent_menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _=False, path=path: self.open_path_asking(path))
+        if not paths:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+
+    # -- review ----------------------------------------------------------------------
+
+    def refresh_review(self) -> None:
+        """Check the draft now and show the preview, findings, profile and Send state."""
+        self._review_timer.stop()
+        checked, known = check_known(self.document.to_raw(), self.context.region, self._lookup)
+        findings = (*checked.findings, *input_findings(self.document.draft))
+        self.checked, self.known = checked, known
+        self.review.show_review(checked.text, findings, known, checked.body)
+        sendable = not any(f.level is Level.ERROR for f in findings)
+        self.send_action.setEnabled(sendable)
+
+    def _lookup(self, key: str) -> dict[str, Any] | None:
+        """The directory's profile for ``key``, remembered until the directory changes."""
+        if key not in self._known_cache:
+            self._known_cache[key] = self.context.app.store.directory.get(key)
+        return self._known_cache[key]
+
+    def forget_known_profiles(self) -> None:
+        """Look profiles up again (the directory changed: a delivery, an import)."""
+        self._known_cache.clear()
+        self.refresh_review()
+
+    def go_to_finding(self, path: str) -> None:
+        """Select and focus the field a finding's path names."""
+        if not self.form.focus_path(path_parts(path)):
+            self.message.emit(f"{path} is not a field of the form", 5000)
+
+    def request_send(self) -> None:
+        """Emit ``send_requested`` when the current body has no errors."""
+        self.refresh_review()
+        if self.send_action.isEnabled():
+            self.send_requested.emit()
+
+    @property
+    def origin(self) -> str:
+        """Where the contact came from, for the outbox: its file, or "editor"."""
+        return str(self.path) if self.path else "editor"
+
+    # -- files -----------------------------------------------------------------------
+
+    @property
+    def document_name(self) -> str:
+        """The file name, or "Untitled contact"."""
+        return self.path.name if self.path else "Untitled contact"
+
+    def _emit_title(self) -> None:
+        self.title_changed.emit(self.document_name, self.document.is_modified)
+
+    def maybe_save(self) -> bool:
+        """Ask to save a modified contact; False when the user cancels."""
+        if not self.document.is_modified:
+            return True
+        choice = self.context.dialogs.ask_save_changes(self, self.document_name)
+        if choice is SaveChoice.SAVE:
+            return self.save()
+        return choice is SaveChoice.DISCARD
+
+    def blank_payload(self) -> dict[str, Any]:
+        """A new contact: empty but for the default event source from the settings."""
+        source = self.context.app.store.settings.read(DEFAULT_EVENT_SOURCE)
+        return {"eventSource": source} if source else {}
+
+    def new_contact(self) -> None:
+        """Start a blank contact (asking to save the current one first)."""
+        if self.maybe_save():
+            self.show_payload(self.blank_payload(), None)
+            self.message.emit("New contact", 3000)
+
+    def open_dialog(self) -> None:
+        """Ask for a payload file and open it."""
+        if not self.maybe_save():
+            return
+        folder = self.path.parent if self.path else Path.home()
+        path = self.context.dialogs.ask_open_path(self, folder)
+        if path is not None:
+            self.open_path(path)
+
+    def open_path_asking(self, path: Path) -> None:
+        """Open ``path`` after asking to save the current contact."""
+        if self.maybe_save():
+            self.open_path(path)
+
+    def open_path(self, path: Path) -> bool:
+        """Load a payload file into the form; errors are shown, never raised."""
+        dialogs = self.context.dialogs
+        try:
+            raw = read_payloads(path)[0].raw
+        except PayloadFileError as exc:
+            dialogs.show_error(self, "Cannot open file", str(exc))
+            return False
+        if not isinstance(raw, dict):
+            message = f"{path}: a payload must be a JSON object {{...}}."
+            dialogs.show_error(self, "Cannot open file", message)
+            return False
+        original = check(raw, region=self.context.region)
+        self.show_payload(raw, path)
+        self.recent.add(path)
+        if check(self.document.to_raw(), region=self.context.region).text != original.text:
+            problems = "\n".join(f"• {f.path}: {f.message}" for f in original.errors[:6])
+            dialogs.show_warning(
+                self,
+                "Some parts were left out",
+                f"{path.name} has parts the form cannot hold; they were left out. Compare "
+                f"the preview with the file before saving.\n\n{problems}".rstrip(),
+            )
+        self.message.emit(f"Opened {path}", 5000)
+        return True
+
+    def show_payload(self, raw: dict[str, Any], path: Path | None, modified: bool = False) -> None:
+        """Put ``raw`` in the form (no prompt: callers ask to save first)."""
+        self.path = path
+        self._known_cache.clear()
+        self.form.consent.set_target(None)
+        self.document.from_raw(raw, region=self.context.region, modified=modified)
+        draft = self.document.draft
+        # Show the consent of the primary (else first) phone or e-mail straight away.
+        points = (
+            (self.form.phones, [row.primary for row in draft.phones]),
+            (self.form.emails, [row.primary for row in draft.emails]),
+        )
+        for editor, primaries in points:
+            if primaries:
+                editor.select_row(primaries.index(True) if True in primaries else 0, focus=False)
+                break
+        self.refresh_review()
+        self._emit_title()
+        self.contact_loaded.emit()
+
+    def save(self) -> bool:
+        """Save the draft to its file (asking where if it has none); True when saved."""
+        if self.path is None:
+            return self.save_as()
+        return self._write(self.path)
+
+    def save_as(self) -> bool:
+        """Ask where to save the draft and save it there."""
+        suggested = self.path or Path.home() / "contact.json"
+        path = self.context.dialogs.ask_save_path(self, suggested)
+        return path is not None and self._write(path)
+
+    def _write(self, path: Path) -> bool:
+        try:
+            write_atomically(path, body_text(self.document.to_raw()) + "\n")
+        except DraftFileError as exc:
+            self.context.dialogs.show_error(self, "Cannot save draft", str(exc))
+            return False
+        self.path = path
+        self.document.mark_saved()
+        self.autosave.clear()
+        self.recent.add(path)
+        self._emit_title()
+        self.message.emit(f"Saved {path}", 5000)
+        return True
+
+    # -- autosave --------------------------------------------------------------------
+
+    def autosave_now(self) -> None:
+        """Keep a copy of a modified contact so a crash loses at most a few seconds."""
+        if not self.document.is_modified:
+            return
+        try:
+            self.autosave.save(self.document.to_raw(), self.path, self.context.clock())
+        except DraftFileError as exc:
+            self.message.emit(f"Autosave failed: {exc}", 10000)
+
+    def offer_autosave(self) -> None:
+        """If a contact was left unsaved last time, offer to restore it."""
+        saved = self.autosave.load()
+        if saved is None:
+            return
+        raw, source, when = saved
+        if self.context.dialogs.ask_restore_autosave(self, when):
+            self.show_payload(raw, source, modified=True)
+            self.message.emit("Restored the autosaved contact", 5000)
+        else:
+            self.autosave.clear()
+
+    # -- the window's life ---------------------------------------------------------------
+
+    def restore_layout(self, width: int) -> None:
+        """The splitter as the user left it, else form and review at 3:2 of ``width``."""
+        state = self.context.settings.value("window/splitter")
+        if not (isinstance(state, QByteArray) and self.restoreState(state)):
+            self.setSizes([width * 3 // 5, width * 2 // 5])
+
+    def keep_unsaved(self, event: Any) -> None:
+        """Before the window closes: ask to save; ``event.ignore()`` keeps it open."""
+        if not self.maybe_save():
+            event.ignore()
+
+    def close_down(self) -> None:
+        """The window is closing: no autosave left behind, the layout remembered."""
+        self.autosave.clear()
+        self._autosave_timer.stop()
+        self.context.settings.setValue("window/splitter", self.saveState())

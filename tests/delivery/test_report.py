@@ -1,0 +1,23 @@
+"""Regal's answer to one attempt, in one line."""
+
+from __future__ import annotations
+
+from regal_desktop.delivery.report import regal_answer
+
+
+def test_regal_answer_reads_the_message() -> None:
+    assert regal_answer(400, '{"message": "phones: bad"}') == "HTTP 400: phones: bad"
+    assert (
+        regal_answer(502, "<html>\n Bad gateway </html>") == "HTTP 502: <html> Bad gateway </html>"
+    )
+    assert (
+        regal_answer(None, "connection refused by 127.0.0.1") == "connection refused by 127.0.0.1"
+    )
+    assert regal_answer(None, None) == ""
+
+
+def test_regal_answer_without_a_body_and_a_long_one() -> None:
+    assert regal_answer(503, "") == "HTTP 503"
+    assert regal_answer(400, '{"message": 7}') == 'HTTP 400: {"message": 7}'
+    long = regal_answer(400, "x" * 1000)
+    assert long == "HTTP 400: " + "x" * 300 + "…"

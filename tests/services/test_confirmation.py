@@ -1,0 +1,77 @@
+"""The words of the confirmation asked before a send reaches a real account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from regal_desktop.services.accounts import BUILT_IN_SANDBOX, AccountProfile
+from regal_desktop.services.confirmation import (
+    build_confirmation,
+    bulk_confirmation,
+    primary_phone_change,
+    session_only,
+)
+
+#: A contact opting +1 954-558-2399 out of SMS.
+BODY: dict[str, Any] = {
+    "userId": "u-100",
+    "traits": {
+        "phones": {
+            "+19545582399": {
+                "label": "mobile",
+                "isPrimary": True,
+                "smsOptIn": {
+                    "subscribed": False,
+                    "timestamp": "2026-11-25T14:03:07-05:00",
+                    "text": "Customer replied STOP.",
+                },
+            }
+        }
+    },
+}
+
+
+def test_confirmation_names_the_account_and_every_change() -> None:
+    production = AccountProfile(name="main")
+    confirmation = build_confirmation(production, BODY, None)
+
+    assert confirmation.production
+    assert confirmation.title == "Send to production?"
+    assert confirmation.question == (
+        "Send this request to the PRODUCTION account “main” (https://events.regalvoice.com/events)?"
+    )
+    assert confirmation.changes == (
+        "SMS opt-out for +1 954-558-2399",
+        "Primary phone becomes +1 954-558-2399",
+    )
+    assert "Contact: +1 954-558-2399" in confirmation.details
+    assert not build_confirmation(BUILT_IN_SANDBOX, BODY, None).production
+
+
+def test_a_send_without_changes_says_so() -> None:
+    known = {"traits": {"phones": {"+19545582399": {"isPrimary": True}}}}
+    confirmation = build_confirmation(AccountProfile(name="main"), {"userId": "u-1"}, known)
+    assert confirmation.changes == ()
+    assert confirmation.details == (
+        "Contact: u-1\nNo consent changes and no change of the primary phone."
+    )
+
+
+def test_primary_phone_change_only_when_it_moves() -> None:
+    known = {"traits": {"phones": {"+19545582399": {"isPrimary": True}}}}
+    assert primary_phone_change(known, BODY) is None
+    moved = {"traits": {"phones": {"+14155550100": {"isPrimary": True}}}}
+    assert primary_phone_change(known, moved) == (
+        "Primary phone becomes +1 415-555-0100 (was +1 954-558-2399)"
+    )
+
+
+def test_bulk_confirmation_counts_rows_and_consent_changes() -> None:
+    confirmation = bulk_confirmation(AccountProfile(name="main"), 12_000, 3_456, "stop.csv")
+    assert confirmation.contact == "12,000 contacts from stop.csv"
+    assert confirmation.changes == ("3,456 consent changes (opt-ins and opt-outs)",)
+    assert bulk_confirmation(AccountProfile(name="main"), 5, 0, "a.csv").changes == ()
+
+
+def test_session_only_names_the_profile() -> None:
+    assert "API key for main is kept for this session only" in session_only("main")
