@@ -89,12 +89,13 @@ def open_context(
 ) -> AppContext:
     """Open the application's folders and store (setting a corrupt database aside).
 
-    ``paths`` are the folders from an earlier ``open_paths`` (else they are found again).
+    ``paths`` are the folders the window frame already has (else they are found again);
+    either way they are created if missing.
     """
     from regal_desktop.delivery.keys import KeyStore
     from regal_desktop.store import open_store
 
     env = dict(os.environ if environ is None else environ)
-    paths = paths or open_paths(env)
+    paths = (paths or app_paths(env)).ensure()
     store = open_store(paths.database, set_aside_corrupt=True)
     return AppContext(paths=paths, store=store, keys=KeyStore(), environ=env)

@@ -118,6 +118,7 @@ def desk(qtbot: QtBot) -> Iterator[Desk]:
     parts = build.build_main_window(dialogs=dialogs, clock=lambda: FIXED_NOW, templates=TEMPLATES)
     shown = show(qtbot, parts, dialogs)
     yield shown
+    parts.window.close()
     parts.sending.shutdown()
     parts.app.close()
 

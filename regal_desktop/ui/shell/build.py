@@ -165,7 +165,9 @@ def _connect_signals(desk: Desk) -> None:
     desk.contacts_action.triggered.connect(side.show_directory)
     desk.import_action.triggered.connect(side.show_import)
     # Delivery reports progress ten times a second: the outbox list is read four times.
-    sending.progress.connect(Throttle(desk.outbox.refresh, _OUTBOX_REFRESH_MS, desk.outbox))
+    refresh_outbox = Throttle(desk.outbox.refresh, _OUTBOX_REFRESH_MS, desk.outbox)
+    sending.progress.connect(refresh_outbox)
+    window.closing.connect(refresh_outbox.cancel)
 
     # The store changed: every view that shows it reads again.
     def store_changed(what: What) -> None:

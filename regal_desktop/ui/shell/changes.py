@@ -51,6 +51,11 @@ class Throttle(QObject):
         self._action()
         self._timer.start()
 
+    def cancel(self) -> None:
+        """Forget a pending run (the window is closing: the store may close next)."""
+        self._pending = False
+        self._timer.stop()
+
     def _later(self) -> None:
         if self._pending:
             self._pending = False
