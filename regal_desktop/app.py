@@ -28,8 +28,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from regal_desktop import __version__
 from regal_desktop.logs import report_unexpected, setup_logging, stop_logging
 from regal_desktop.paths import AppPaths, app_paths
-from regal_desktop.ui.shell.icons import app_icon
-from regal_desktop.ui.shell.window import MainWindow, build_frame
+from regal_desktop.ui.shell.window import MainWindow, app_icon, build_frame
 
 if TYPE_CHECKING:
     from regal_desktop.ui.shell.build import Desk

@@ -208,7 +208,7 @@ class PreviewPage(QWizardPage):
         lines += [notice[0].upper() + notice[1:] + "." for notice in plan.notices]
         if good:
             lines.append(
-                f"Press “Send {good:,} rows” to queue them for profile "
+                f"Press “Send {good:,} rows” to queue them for account "
                 f"{self.state.sending.account}; the rejected rows are not sent."
             )
         else:

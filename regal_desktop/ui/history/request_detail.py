@@ -62,7 +62,7 @@ class RequestDetailDialog(QDialog):
         facts.addRow("Queued:", _selectable(local_time(request.created_at), "detailQueued"))
         facts.addRow("Operator:", _selectable(request.operator, "detailOperator"))
         facts.addRow(
-            "Profile:", _selectable(f"{request.profile} ({request.endpoint})", "detailProfile")
+            "Account:", _selectable(f"{request.profile} ({request.endpoint})", "detailProfile")
         )
         facts.addRow("Status:", _selectable(request.state.status(request.attempts), "detailStatus"))
         answer = regal_answer(request.last_status, request.last_answer) or "—"

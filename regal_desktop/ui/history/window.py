@@ -46,7 +46,7 @@ from regal_desktop.ui.history.request_detail import RequestDetailDialog
 from regal_desktop.ui.shell.dialogs import Dialogs
 from regal_desktop.ui.shell.table_model import RowsModel
 
-COLUMNS = ("Time", "Operator", "Profile", "Contact", "Consent changes", "Status", "Regal's answer")
+COLUMNS = ("Time", "Operator", "Account", "Contact", "Consent changes", "Status", "Regal's answer")
 #: How many requests one search shows; the filters narrow it down.
 LIMIT = 500
 #: The date the date boxes show as "Any" (no bound).

@@ -135,7 +135,7 @@ class SendController(QObject):
         try:
             found = self.app.destination(account)
         except (AccountError, EndpointError) as exc:
-            self.dialogs.show_error(self._parent, "Cannot send", f"Profile {account}: {exc}")
+            self.dialogs.show_error(self._parent, "Cannot send", f"Account {account}: {exc}")
             return None
         key = self.session_keys.get(account)
         if key:
@@ -143,14 +143,14 @@ class SendController(QObject):
         if not (found.needs_key or account in self.refused):
             return found
         reason = (
-            f"Regal refused the API key for profile {account}. Enter the right key."
+            f"Regal refused the API key for account {account}. Enter the right key."
             if account in self.refused
-            else f"Profile {account} has no API key yet."
+            else f"Account {account} has no API key yet."
         )
         typed = self.dialogs.ask_key(self._parent, account, reason, self.app.keys.available())
         key = (typed or "").strip()
         if not key:
-            self._say(f"Not sent: no API key for profile {account}", 10_000)
+            self._say(f"Not sent: no API key for account {account}", 10_000)
             return None
         if not self.remember_key(account, key):
             self._say(session_only(account), 30_000)
@@ -259,7 +259,7 @@ class SendController(QObject):
         worker = Worker(
             job,
             lambda exc: (
-                f"Delivery for profile {name} stopped: {exc}. What was not sent stays "
+                f"Delivery for account {name} stopped: {exc}. What was not sent stays "
                 "in the outbox."
             ),
             parent=self,

@@ -32,11 +32,11 @@ from regal_desktop.store import Store
 from regal_desktop.store.outbox import RequestRow
 from regal_desktop.ui.shell.table_model import RowsModel
 
-COLUMNS = ("#", "State", "Attempts", "Contact", "Profile", "Regal's answer")
+COLUMNS = ("#", "State", "Attempts", "Contact", "Account", "Regal's answer")
 
 
 class OutboxModel(RowsModel[RequestRow]):
-    """The pending requests of the store's outbox (every profile), oldest first."""
+    """The pending requests of the store's outbox (every account), oldest first."""
 
     columns = COLUMNS
 

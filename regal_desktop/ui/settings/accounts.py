@@ -1,4 +1,4 @@
-"""The Accounts tab of Settings: profiles, their endpoints and rates, and their keys."""
+"""The Accounts tab of Settings: accounts, their endpoints and rates, and their keys."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from regal_desktop.ui.settings.tabs import NO_KEYCHAIN_NOTE, SANDBOX_NOTE, ListT
 
 @dataclass
 class ProfileCopy:
-    """A profile as the dialog edits it; ``key`` is what was typed (empty: unchanged)."""
+    """An account as the dialog edits it; ``key`` is what was typed (empty: unchanged)."""
 
     name: str
     endpoint: str
@@ -37,14 +37,14 @@ class ProfileCopy:
 
 
 def profile_problem(copy: ProfileCopy, others: list[str]) -> str | None:
-    """What is wrong with a profile, in words, or None."""
+    """What is wrong with an account, in words, or None."""
     name = copy.name.strip()
     if not name:
-        return "Name: give the profile a name, e.g. production"
+        return "Name: give the account a name, e.g. production"
     if name == SANDBOX_PROFILE and not copy.built_in:
         return f"Name: {SANDBOX_PROFILE!r} is the built-in sandbox; choose another name"
     if name in others:
-        return f"Name: there is already a profile called {name!r}"
+        return f"Name: there is already an account called {name!r}"
     try:
         AccountProfile(name=name, endpoint=copy.endpoint.strip(), rate=copy.rate)
     except ValidationError as exc:
@@ -58,7 +58,7 @@ def profile_problem(copy: ProfileCopy, others: list[str]) -> str | None:
 
 
 class AccountsTab(ListTab):
-    """The profiles, with name, endpoint, rate, API key and which one is the default."""
+    """The accounts, with name, endpoint, rate, API key and which one is the default."""
 
     def __init__(self, app: AppContext, parent: QWidget | None = None) -> None:
         self._app = app
@@ -96,7 +96,7 @@ class AccountsTab(ListTab):
         form.addRow("", self.keychain_note)
         form.addRow("", self.default_box)
         form.addRow("", self.note)
-        super().__init__("profile", form, parent)
+        super().__init__("profile", form, parent)  # objectNames: profileList, ...
         for edit in (self.name, self.endpoint, self.key):
             edit.textEdited.connect(self._fields_edited)
         self.rate.valueChanged.connect(self._fields_edited)
@@ -105,20 +105,20 @@ class AccountsTab(ListTab):
 
     def labels(self) -> list[str]:
         return [
-            (p.name.strip() or "(new profile)")
+            (p.name.strip() or "(new account)")
             + (" (built in)" if p.built_in else "")
             + (" — default" if p.name.strip() == self.default else "")
             for p in self.profiles
         ]
 
     def add(self) -> None:
-        """Start a new profile sending to Regal."""
+        """Start a new account sending to Regal."""
         self.profiles.append(ProfileCopy("", REGAL_ENDPOINT, DEFAULT_RATE, saved=False))
         self.refill(select=len(self.profiles) - 1)
         self.name.setFocus()
 
     def remove(self) -> None:
-        """Forget the selected profile (and its key) on Save; the sandbox stays."""
+        """Forget the selected account (and its key) on Save; the sandbox stays."""
         row = self.list.currentRow()
         if not 0 < row < len(self.profiles):  # row 0 is the built-in sandbox
             return
@@ -139,7 +139,7 @@ class AccountsTab(ListTab):
         return found
 
     def save(self) -> None:
-        """Write the profiles and the default (call after ``problems()`` is empty)."""
+        """Write the accounts and the default (call after ``problems()`` is empty)."""
         accounts = self._app.accounts
         for name in self.removed:
             accounts.remove(name)
@@ -151,7 +151,7 @@ class AccountsTab(ListTab):
         accounts.set_default(self.default)
 
     def typed_keys(self) -> dict[str, str]:
-        """The keys typed in, by profile name."""
+        """The keys typed in, by account name."""
         return {p.name.strip(): p.key.strip() for p in self.profiles if p.key.strip()}
 
     def show_entry(self, row: int) -> None:
@@ -161,7 +161,7 @@ class AccountsTab(ListTab):
             widget.blockSignals(True)
         self.name.setText(copy.name)
         self.name.setReadOnly(copy.saved)
-        self.name.setToolTip("To rename, add a profile and remove this one" if copy.saved else "")
+        self.name.setToolTip("To rename, add an account and remove this one" if copy.saved else "")
         self.endpoint.setText(copy.endpoint)
         self.rate.setValue(copy.rate)
         self.key.setText(copy.key)

@@ -1,4 +1,4 @@
-"""Settings: account profiles and their keys, general preferences, consent texts.
+"""Settings: accounts and their keys, general preferences, consent texts.
 
 Nothing is written until Save: every tab edits a copy, Save checks all of it (errors are
 shown next to the field, in plain words) and then writes the profiles and preferences to

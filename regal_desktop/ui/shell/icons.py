@@ -1,18 +1,12 @@
-"""Icons the editor uses: the application icon and the style's error/warning signs."""
+"""The style's error and warning signs beside findings (the application icon is the
+frame's: ``ui.shell.window.app_icon``)."""
 
 from __future__ import annotations
-
-from importlib.resources import files
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
 from regal_desktop.domain.findings import Level
-
-
-def app_icon() -> QIcon:
-    """Regal Desktop's own icon, from the installed resources."""
-    return QIcon(str(files("regal_desktop.resources").joinpath("icons", "regal-desktop.svg")))
 
 
 def level_icon(level: Level) -> QIcon:

@@ -11,14 +11,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QVBoxLayout, QWidget
 
+import regal_desktop.resources
 from regal_desktop.paths import AppPaths
-from regal_desktop.ui.shell.icons import app_icon
 
 #: What a file dropped on the window may be called to be opened.
 OPENABLE_SUFFIXES = (".json", ".jsonc")
+
+
+def app_icon() -> QIcon:
+    """Regal Desktop's own icon, from the installed resources."""
+    return QIcon(
+        str(Path(regal_desktop.resources.__file__).with_name("icons") / "regal-desktop.svg")
+    )
 
 
 class MainWindow(QMainWindow):

@@ -31,9 +31,19 @@ def desk(
 def names_after_typing(qtbot: QtBot, view: DirectoryView, text: str) -> list[str]:
     """Type ``text`` into the search box and wait for the debounced search."""
     view.search_edit.clear()
-    qtbot.keyClicks(view.search_edit, text)
-    assert view._typing.isActive()  # a burst of keys waits for a pause: one search, not many
-    qtbot.waitUntil(lambda: not view._typing.isActive(), timeout=2_000)
+    searched: list[str] = []  # each search shows its results anew: one model reset
+
+    def note_search() -> None:
+        searched.append(view.search_edit.text())
+
+    view.model.modelReset.connect(note_search)
+    try:
+        qtbot.keyClicks(view.search_edit, text)
+        assert searched == []  # a burst of keys waits for a pause: one search, not many
+        qtbot.waitUntil(lambda: searched != [], timeout=2_000)
+    finally:
+        view.model.modelReset.disconnect(note_search)
+    assert searched == [text]
     return [view.model.index(row, 0).data() for row in range(view.model.rowCount())]
 
 

@@ -127,13 +127,17 @@ def test_good_rows_arrive_exactly_once_across_a_pause(
     assert run is not None and len(run.ids) == GOOD
     qtbot.waitUntil(lambda: run.done >= 5, timeout=10_000)
 
-    qtbot.mouseClick(page.pause_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: run.state is RunState.PAUSED, timeout=10_000)
+    with qtbot.waitSignal(desk.controller.stopped, timeout=10_000) as stopped:
+        qtbot.mouseClick(page.pause_button, Qt.MouseButton.LeftButton)
+    # ``stopped``: the delivery thread has ended, after recording the requests in flight.
+    assert stopped.args == ["local"] and run.state is RunState.PAUSED
+    assert not desk.controller.is_running()
     arrived = len(slow_sandbox.received)
     assert 0 < arrived < GOOD
+    counts = desk.parts.app.store.outbox.counts("local")
+    assert (counts["delivered"], counts["sending"]) == (arrived, 0)
+    assert counts["queued"] == GOOD - arrived  # nothing goes out while paused
     assert page.resume_button.isEnabled() and not page.pause_button.isEnabled()
-    qtbot.wait(300)
-    assert len(slow_sandbox.received) == arrived  # nothing goes out while paused
 
     qtbot.mouseClick(page.resume_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: run.state is RunState.DONE, timeout=15_000)

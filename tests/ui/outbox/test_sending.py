@@ -147,14 +147,18 @@ def test_loading_another_contact_ends_the_fix(
     send_and_wait(qtbot, sending)
     sending.controller.open_in_editor(1)
     assert sending.controller.fixing == 1
+    links: list[int | None] = []
+    sending.controller.fixing_changed.connect(links.append)
 
     qtbot.keyClicks(sending.window.findChild(QLineEdit, "lastNameEdit"), "Doe")
-    qtbot.wait(10)
-    assert sending.controller.fixing == 1  # editing the fix keeps the link
+    # The review of the edit has run once the preview shows it: the edit has been handled.
+    qtbot.waitUntil(lambda: '"lastName": "Doe"' in preview(sending.window))
+    assert sending.controller.fixing == 1 and links == []  # editing the fix keeps the link
+    assert not sending.window.findChild(QLabel, "fixStatus").isHidden()
 
     sending.editor.new_contact()
 
-    qtbot.waitUntil(lambda: sending.controller.fixing is None)
+    assert sending.controller.fixing is None and links == [None]
     assert sending.window.findChild(QLabel, "fixStatus").isHidden()
 
 
