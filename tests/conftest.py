@@ -63,13 +63,24 @@ def memory_keyring(isolated_environment: MemoryKeyring) -> MemoryKeyring:
     return isolated_environment
 
 
-def pytest_terminal_summary(
-    terminalreporter: pytest.TerminalReporter, config: pytest.Config
-) -> None:
-    """Name pytest-randomly's seed last, where `pytest -q` (make test) still shows it."""
-    if config.pluginmanager.hasplugin("randomly"):
+def _say_seed(config: pytest.Config, where: str) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and config.pluginmanager.hasplugin("randomly"):
         seed = config.getoption("randomly_seed")
-        terminalreporter.write_line(
-            f"Tests ran in random order: --randomly-seed={seed} repeats it,"
+        reporter.write_line(
+            f"Tests {where} in random order: --randomly-seed={seed} repeats it,"
             " -p no:randomly keeps file order."
         )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Name pytest-randomly's seed first, so a run that aborts (a Qt crash) still shows it.
+
+    `pytest -q` (make test) hides the header where pytest-randomly prints it.
+    """
+    _say_seed(session.config, "run")
+
+
+def pytest_terminal_summary(config: pytest.Config) -> None:
+    """Name the seed again at the end, next to the failures."""
+    _say_seed(config, "ran")

@@ -8,13 +8,13 @@ holds unsaved work refuse (``event.ignore()``), and ``closing`` says the window 
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QVBoxLayout, QWidget
 
-import regal_desktop.resources
 from regal_desktop.paths import AppPaths
 
 #: What a file dropped on the window may be called to be opened.
