@@ -106,7 +106,21 @@ def test_a_setting_that_is_not_json_is_ignored() -> None:
             context.store.conn.execute("INSERT INTO settings VALUES ('profiles', 'not json{')")
         finally:
             context.close()
-        run_quietly("profile", "list")
+        assert run_quietly("profile", "list") == 0
+        context = open_context()
+        try:
+            assert [profile.name for profile in context.accounts.all()] == ["sandbox"]
+        finally:
+            context.close()
+
+
+def usable_autosave(data: bytes) -> bool:
+    """Whether ``data`` is an autosave worth offering: a JSON object holding a payload object."""
+    try:
+        record = json.loads(data.decode("utf-8"))
+    except ValueError:
+        return False
+    return isinstance(record, dict) and isinstance(record.get("payload"), dict)
 
 
 def restoring_dialogs() -> ScriptedDialogs:
@@ -139,18 +153,22 @@ def test_the_window_starts_whatever_the_files_hold(
         store_settings(values)
         (home / "config" / "window.ini").write_bytes(ini)
         (home / "data" / "autosave.json").write_bytes(draft)
-        desk = build_main_window([], dialogs=restoring_dialogs())
+        dialogs = restoring_dialogs()
+        desk = build_main_window([], dialogs=dialogs)
         try:
             desk.window.show()
             desk.editor.offer_autosave()
             qapp.processEvents()
             desk.editor.refresh_review()
+            assert desk.window.isVisible()
+            restored = usable_autosave(draft)
+            assert dialogs.asked == (["restore"] if restored else [])
+            assert desk.editor.document.is_modified is restored  # a restored draft is unsaved
         finally:
             desk.window.close()
             desk.app.close()
             desk.window.deleteLater()
             qapp.processEvents()
-        assert os.environ["REGAL_DESKTOP_HOME"] == str(home)
 
 
 def test_an_autosave_naming_no_file_is_still_offered(qapp: QApplication) -> None:
@@ -158,9 +176,13 @@ def test_an_autosave_naming_no_file_is_still_offered(qapp: QApplication) -> None
         open_context().close()
         draft = {"savedAt": None, "source": 1, "payload": {"userId": "u-1"}}
         (home / "data" / "autosave.json").write_text(json.dumps(draft), "utf-8")
-        desk = build_main_window([], dialogs=restoring_dialogs())
+        dialogs = restoring_dialogs()
+        desk = build_main_window([], dialogs=dialogs)
         try:
             desk.editor.offer_autosave()
+            assert dialogs.asked == ["restore"]
+            assert desk.editor.document.draft.user_id == "u-1"
+            assert desk.editor.path is None and desk.editor.document.is_modified
         finally:
             desk.window.close()
             desk.app.close()

@@ -23,9 +23,9 @@ OPENABLE_SUFFIXES = (".json", ".jsonc")
 
 def app_icon() -> QIcon:
     """Regal Desktop's own icon, from the installed resources."""
-    return QIcon(
-        str(Path(regal_desktop.resources.__file__).with_name("icons") / "regal-desktop.svg")
-    )
+    # resources/ is installed as regal_desktop.resources (pyproject's package-dir).
+    resources = import_module("regal_desktop.resources")
+    return QIcon(str(Path(str(resources.__file__)).with_name("icons") / "regal-desktop.svg"))
 
 
 class MainWindow(QMainWindow):
