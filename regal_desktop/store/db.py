@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -133,6 +134,21 @@ def _create_private(path: Path) -> None:
 _DAMAGED = frozenset({"SQLITE_NOTADB", "SQLITE_CORRUPT"})
 
 
+def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch to write-ahead logging. Switching needs the file to itself for a moment and
+    SQLite's busy handler does not wait for that, so when several processes create the
+    database at once, try again until ``timeout`` has passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
 def connect(path: Path, *, timeout: float = 10.0) -> sqlite3.Connection:
     """Open (creating and migrating if needed) the database at ``path``.
 
@@ -151,7 +167,7 @@ def connect(path: Path, *, timeout: float = 10.0) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
+        _use_wal(conn, timeout)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         migrate(conn)
