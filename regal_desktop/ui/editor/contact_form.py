@@ -29,6 +29,7 @@ from regal_desktop.ui.editor.contact_points import (
 )
 from regal_desktop.ui.editor.delegates import ChoiceDelegate
 from regal_desktop.ui.editor.document import ContactDocument
+from regal_desktop.ui.editor.fields import BY_ATTRIBUTE, FIELDS, Section, field_at, in_section
 from regal_desktop.ui.editor.rows_editor import RowsEditor
 from regal_desktop.ui.editor.typed_rows import (
     TYPE,
@@ -37,41 +38,6 @@ from regal_desktop.ui.editor.typed_rows import (
     CustomTraitsModel,
     EventPropertiesModel,
 )
-
-#: Single-line fields: draft attribute, object name, label, placeholder.
-_FIELDS = (
-    ("user_id", "userIdEdit", "User ID", "Your system's id for this person, e.g. 123"),
-    ("first_name", "firstNameEdit", "First name", ""),
-    ("last_name", "lastNameEdit", "Last name", ""),
-    ("street", "streetEdit", "Street", ""),
-    ("city", "cityEdit", "City", ""),
-    ("state", "stateEdit", "State", "e.g. FL"),
-    ("zipcode", "zipcodeEdit", "ZIP code", ""),
-    ("country", "countryEdit", "Country", "e.g. US"),
-    (
-        "event_name",
-        "eventNameEdit",
-        "Event name",
-        "e.g. Consent Updated (leave empty to send only the contact)",
-    ),
-    ("original_timestamp", "originalTimestampEdit", "Happened at", "YYYY-MM-DD HH:MM:SS +HH:MM"),
-    ("event_source", "eventSourceEdit", "Source", "e.g. crm"),
-)
-
-#: Body keys of the single-line fields, for findings: path prefix -> draft attribute.
-FIELD_PATHS: dict[tuple[str, ...], str] = {
-    ("userId",): "user_id",
-    ("traits", "firstName"): "first_name",
-    ("traits", "lastName"): "last_name",
-    ("traits", "address", "street"): "street",
-    ("traits", "address", "city"): "city",
-    ("traits", "address", "state"): "state",
-    ("traits", "address", "zipcode"): "zipcode",
-    ("traits", "address", "country"): "country",
-    ("name",): "event_name",
-    ("originalTimestamp",): "original_timestamp",
-    ("eventSource",): "event_source",
-}
 
 
 class ContactForm(QScrollArea):
@@ -90,11 +56,12 @@ class ContactForm(QScrollArea):
         self._document = document
         self.edits: dict[str, QLineEdit] = {}
         self.consent = ConsentPanel(document, templates)
-        for name, object_name, label, placeholder in _FIELDS:
+        for field in FIELDS:
+            name = field.attribute
             edit = QLineEdit()
-            edit.setObjectName(object_name)
-            edit.setAccessibleName(label)
-            edit.setPlaceholderText(placeholder)
+            edit.setObjectName(field.object_name)
+            edit.setAccessibleName(field.label)
+            edit.setPlaceholderText(field.placeholder)
             edit.setClearButtonEnabled(True)
             edit.textEdited.connect(lambda text, name=name: document.set_field(name, text))
             edit.editingFinished.connect(document.end_typing)
@@ -141,26 +108,18 @@ class ContactForm(QScrollArea):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setSpacing(12)
-        layout.addWidget(
-            self._group("Contact", self._fields_grid(("user_id", "first_name", "last_name")))
-        )
+        layout.addWidget(self._group("Contact", self._fields_grid(in_section(Section.CONTACT))))
         layout.addWidget(self._group("Phones", self.phones))
         layout.addWidget(self._group("E-mail addresses", self.emails))
         consent_group = self._group("Consent", self.consent)
         self.consent.titleChanged.connect(consent_group.setTitle)
         layout.addWidget(consent_group)
-        layout.addWidget(
-            self._group(
-                "Address", self._fields_grid(("street", "city", "state", "zipcode", "country"))
-            )
-        )
+        layout.addWidget(self._group("Address", self._fields_grid(in_section(Section.ADDRESS))))
         layout.addWidget(self._group("Custom traits", self.traits))
         event = QWidget()
         event_layout = QVBoxLayout(event)
         event_layout.setContentsMargins(0, 0, 0, 0)
-        event_layout.addWidget(
-            self._fields_grid(("event_name", "original_timestamp", "event_source"))
-        )
+        event_layout.addWidget(self._fields_grid(in_section(Section.EVENT)))
         properties_label = QLabel("Properties")
         event_layout.addWidget(properties_label)
         event_layout.addWidget(self.properties)
@@ -175,13 +134,13 @@ class ContactForm(QScrollArea):
         # Widgets were created grouped by kind; tab should follow the page from top down.
         edits = self.edits
         chain: list[QWidget] = [
-            *(edits[name] for name in ("user_id", "first_name", "last_name")),
+            *(edits[name] for name in in_section(Section.CONTACT)),
             *self.phones.focus_chain(),
             *self.emails.focus_chain(),
             *self.consent.focus_chain(),
-            *(edits[name] for name in ("street", "city", "state", "zipcode", "country")),
+            *(edits[name] for name in in_section(Section.ADDRESS)),
             *self.traits.focus_chain(),
-            *(edits[name] for name in ("event_name", "original_timestamp", "event_source")),
+            *(edits[name] for name in in_section(Section.EVENT)),
             *self.properties.focus_chain(),
         ]
         for first, second in pairwise(chain):
@@ -214,8 +173,7 @@ class ContactForm(QScrollArea):
         return widget
 
     def _label_for(self, name: str) -> QLabel:
-        words = next(label for field, _, label, _ in _FIELDS if field == name)
-        label = QLabel(f"{words}:")
+        label = QLabel(f"{BY_ATTRIBUTE[name].label}:")
         label.setBuddy(self.edits[name])
         return label
 
@@ -236,9 +194,9 @@ class ContactForm(QScrollArea):
 
     def focus_path(self, parts: list[str | int]) -> bool:
         """Select and focus the field a finding's path names; False if there is none."""
-        for prefix, name in FIELD_PATHS.items():
-            if tuple(parts[: len(prefix)]) == prefix:
-                return self._focus(self.edits[name])
+        field = field_at(tuple(str(part) for part in parts))
+        if field is not None:
+            return self._focus(self.edits[field.attribute])
         if parts[:2] in (["traits", "phones"], ["traits", "emails"]):
             editor = self.phones if parts[1] == "phones" else self.emails
             return self._focus_point(editor, parts[2:])

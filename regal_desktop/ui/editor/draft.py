@@ -16,6 +16,7 @@ from typing import Any
 from regal_desktop.domain.consent import CONSENT_WORDS
 from regal_desktop.domain.findings import Finding, error, warning
 from regal_desktop.domain.model import STANDARD_TRAITS, Channel, ConsentState
+from regal_desktop.ui.editor.fields import FIELDS
 
 
 class ValueType(StrEnum):
@@ -65,22 +66,6 @@ class TypedRow:
     name: str = ""
     type: ValueType = ValueType.TEXT
     value: str = ""
-
-
-#: The single-line fields of a draft, by attribute name, and where they go in the body.
-SCALAR_FIELDS: dict[str, tuple[str, ...]] = {
-    "user_id": ("userId",),
-    "first_name": ("traits", "firstName"),
-    "last_name": ("traits", "lastName"),
-    "street": ("traits", "address", "street"),
-    "city": ("traits", "address", "city"),
-    "state": ("traits", "address", "state"),
-    "zipcode": ("traits", "address", "zipcode"),
-    "country": ("traits", "address", "country"),
-    "event_name": ("name",),
-    "original_timestamp": ("originalTimestamp",),
-    "event_source": ("eventSource",),
-}
 
 
 @dataclass(frozen=True)
@@ -154,8 +139,9 @@ def to_raw(draft: Draft) -> dict[str, Any]:
     raw: dict[str, Any] = {}
     traits: dict[str, Any] = {}
     address: dict[str, Any] = {}
-    for name, where in SCALAR_FIELDS.items():
-        value = getattr(draft, name).strip()
+    for entry in FIELDS:
+        where = entry.path
+        value = getattr(draft, entry.attribute).strip()
         if not value:
             continue
         if where[0] == "traits":
@@ -241,18 +227,19 @@ def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _at(body: dict[str, Any], path: tuple[str, ...]) -> Any:
+    """The value at ``path`` in ``body`` (None where a step is missing or not an object)."""
+    value: Any = body
+    for key in path:
+        value = _object(value).get(key)
+    return value
+
+
 def from_body(body: dict[str, Any]) -> Draft:
     """A draft showing a (checked, modern-shape) body; parts the form cannot hold are left out."""
     traits = _object(body.get("traits"))
-    address = _object(traits.get("address"))
     return Draft(
-        user_id=_text(body.get("userId")),
-        first_name=_text(traits.get("firstName")),
-        last_name=_text(traits.get("lastName")),
-        **{
-            part: _text(address.get(part))
-            for part in ("street", "city", "state", "zipcode", "country")
-        },
+        **{entry.attribute: _text(_at(body, entry.path)) for entry in FIELDS},
         traits=tuple(_typed_row(k, v) for k, v in traits.items() if k not in STANDARD_TRAITS),
         phones=tuple(
             PhoneRow(
@@ -275,10 +262,7 @@ def from_body(body: dict[str, Any]) -> Draft:
             for address_, e in _object(traits.get("emails")).items()
             if isinstance(e, dict)
         ),
-        event_name=_text(body.get("name")),
         properties=tuple(_typed_row(k, v) for k, v in _object(body.get("properties")).items()),
-        original_timestamp=_text(body.get("originalTimestamp")),
-        event_source=_text(body.get("eventSource")),
     )
 
 
