@@ -7,6 +7,7 @@ from typing import Any
 
 from regal_desktop.commands.common import OK, PROBLEM, context, fail, run
 from regal_desktop.commands.send import add_delivery_options, deliver_and_report, resolve
+from regal_desktop.services import requests
 from regal_desktop.store.states import RequestState
 
 
@@ -60,7 +61,7 @@ def _flush(options: argparse.Namespace) -> int:
 def _retry(options: argparse.Namespace) -> int:
     with context() as ctx:
         try:
-            ctx.store.outbox.retry(options.id)
+            requests.retry(ctx.store, options.id)
         except (ValueError, KeyError) as exc:
             raise fail(str(exc), PROBLEM) from None
     print(f"request {options.id} queued again; 'regal-desktop outbox flush' sends it")
@@ -70,7 +71,7 @@ def _retry(options: argparse.Namespace) -> int:
 def _drop(options: argparse.Namespace) -> int:
     with context() as ctx:
         try:
-            ctx.store.outbox.drop(options.id)
+            requests.drop(ctx.store, options.id)
         except (ValueError, KeyError) as exc:
             raise fail(str(exc), PROBLEM) from None
     print(f"request {options.id} dropped; it stays in the history")

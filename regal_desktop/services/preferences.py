@@ -1,4 +1,5 @@
-"""Saving the Settings dialog: profiles and preferences written together or not at all."""
+"""What the window writes to the settings: the Settings dialog (profiles and preferences,
+written together or not at all) and the first-run welcome."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from contextlib import contextmanager
 
 from regal_desktop.store import Store, StoreError
 from regal_desktop.store.db import transaction
-from regal_desktop.store.settings import Settings
+from regal_desktop.store.settings import WELCOME_DISMISSED, Settings
 
 
 @contextmanager
@@ -25,4 +26,14 @@ def saving_together(store: Store) -> Iterator[Settings]:
         raise StoreError(str(exc)) from exc
 
 
-__all__ = ["saving_together"]
+def dismiss_welcome(store: Store) -> None:
+    """Remember that the first-run welcome was dismissed, for good."""
+    store.settings.write(WELCOME_DISMISSED, True)
+
+
+def welcome_dismissed(store: Store) -> bool:
+    """Whether the first-run welcome was dismissed."""
+    return store.settings.read(WELCOME_DISMISSED)
+
+
+__all__ = ["dismiss_welcome", "saving_together", "welcome_dismissed"]

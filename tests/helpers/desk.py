@@ -138,12 +138,6 @@ def editor(desk: Desk) -> Editor:
 
 
 @pytest.fixture
-def dialogs(desk: Desk) -> ScriptedDialogs:
-    """The scripted dialogs of the ``desk`` window."""
-    return desk.dialogs
-
-
-@pytest.fixture
 def now_text() -> str:
     """What "Now" writes in every UI test (FIXED_NOW as a timestamp)."""
     return FIXED_NOW_TEXT

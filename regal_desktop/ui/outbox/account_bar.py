@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButto
 from regal_desktop.delivery.endpoint import EndpointError
 from regal_desktop.delivery.report import Progress
 from regal_desktop.services.accounts import AccountError
-from regal_desktop.store.settings import WELCOME_DISMISSED
+from regal_desktop.services.preferences import dismiss_welcome, welcome_dismissed
 from regal_desktop.ui.outbox.controller import SendController
 
 _BADGE = "QLabel {{ background: {0}; color: white; font-weight: bold; padding: 2px 8px; }}"
@@ -111,11 +111,10 @@ class AccountBar(QToolBar):
             self.accounts.setCurrentText(name)
         app = self.controller.app
         only_sandbox = len(app.accounts.all()) == 1
-        dismissed = app.store.settings.read(WELCOME_DISMISSED)
-        self.banner.setVisible(only_sandbox and not dismissed)
+        self.banner.setVisible(only_sandbox and not welcome_dismissed(app.store))
 
     def _dismiss_welcome(self) -> None:
-        self.controller.app.store.settings.write(WELCOME_DISMISSED, True)
+        dismiss_welcome(self.controller.app.store)
 
 
 class DeliveryStatus(QWidget):

@@ -28,6 +28,7 @@ from regal_desktop.delivery.keys import KeychainUnavailable
 from regal_desktop.delivery.report import Progress, Summary, regal_answer
 from regal_desktop.domain.check import Checked
 from regal_desktop.domain.consent import format_point
+from regal_desktop.services import requests
 from regal_desktop.services.accounts import AccountError, AccountProfile, Destination
 from regal_desktop.services.confirmation import Confirmation, build_confirmation, session_only
 from regal_desktop.services.sending import QUEUE_ERRORS, Prepared, deliver, queue
@@ -121,7 +122,7 @@ class SendController(QObject):
         """
         self.session_keys[account] = key
         self.refused.discard(account)
-        self.app.store.outbox.release_held(account)
+        requests.release_held(self.app.store, account)
         self.changes.notify(What.OUTBOX)
         try:
             self.app.keys.set(account, key)
@@ -231,7 +232,7 @@ class SendController(QObject):
                 self._say("Not sent: cancelled", 10_000)
                 return
         try:
-            request_id = self.app.store.outbox.replace_body(fixing, checked.text)
+            request_id = requests.replace(self.app.store, fixing, checked.text)
         except QUEUE_ERRORS as exc:
             self.dialogs.show_error(self._parent, "Not sent", f"Nothing was queued: {exc}")
             return
@@ -316,7 +317,7 @@ class SendController(QObject):
         request = self.app.store.outbox.get(request_id)
         try:
             if request is not None and RequestState(request.state).can_retry:
-                self.app.store.outbox.retry(request_id)
+                requests.retry(self.app.store, request_id)
         except ValueError as exc:
             self.dialogs.show_error(self._parent, "Cannot retry", str(exc))
             return
@@ -330,7 +331,7 @@ class SendController(QObject):
         if request is None or not self.dialogs.ask_drop(self._parent, request):
             return
         try:
-            self.app.store.outbox.drop(request_id)
+            requests.drop(self.app.store, request_id)
         except ValueError as exc:
             self.dialogs.show_error(self._parent, "Cannot drop", str(exc))
             return

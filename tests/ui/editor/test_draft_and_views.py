@@ -115,16 +115,42 @@ def test_path_parts_reads_what_json_path_writes() -> None:
 def test_preview_replaces_only_what_changed_and_stays_exact(qtbot: QtBot) -> None:
     preview = JsonPreview()
     qtbot.addWidget(preview)
+    changes: list[tuple[int, int, int]] = []
+    preview.editor.document().contentsChange.connect(lambda *change: changes.append(change))
     texts = [
         body_text({"userId": "a", "traits": {"firstName": "Zoë 😀"}}),
         body_text({"userId": "ab", "traits": {"firstName": "Zoë 😀", "lastName": "Ng"}}),
         body_text({"userId": "b", "traits": {"firstName": "😀"}}),
         body_text({}),
     ]
+    old = ""
     for text in texts:
+        changes.clear()
         preview.show_text(text)
         assert preview.editor.toPlainText() == text
-        assert preview.text == text
+        # One edit: (position, removed, added) of the differing span, in UTF-16 units.
+        assert changes == [changed_span(old, text)]
+        old = text
+
+
+def changed_span(old: str, new: str) -> tuple[int, int, int]:
+    """Where ``old`` and ``new`` differ: (start, length in old, length in new), in UTF-16."""
+    shorter = min(len(old), len(new))
+    start = 0
+    while start < shorter and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < shorter - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+
+    def utf16(text: str) -> int:
+        return len(text.encode("utf-16-le")) // 2
+
+    return (
+        utf16(old[:start]),
+        utf16(old[start : len(old) - end]),
+        utf16(new[start : len(new) - end]),
+    )
 
 
 def test_curl_command_uses_the_key_placeholder() -> None:

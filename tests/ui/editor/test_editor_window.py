@@ -262,7 +262,9 @@ def test_a_consent_finding_focuses_the_consent_field(qtbot: QtBot, editor: Edito
 def test_every_input_has_an_accessible_name(editor: Editor) -> None:
     inputs = (QLineEdit, QComboBox, QTableView, QRadioButton, QListWidget, QPlainTextEdit)
     for kind in inputs:
-        for widget in editor.findChildren(kind):
+        found = editor.findChildren(kind)
+        assert found, kind.__name__  # the check below looks at every kind of input
+        for widget in found:
             if isinstance(widget, QLineEdit) and isinstance(widget.parent(), QComboBox):
                 continue  # a combo box's own line edit is named by the combo
             assert widget.accessibleName(), widget.objectName()

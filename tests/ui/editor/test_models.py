@@ -24,6 +24,10 @@ from regal_desktop.ui.editor.typed_rows import CustomTraitsModel
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone(timedelta(hours=1)))
 
+# The models draw their error icons from the application's style: without a QApplication
+# (a test run first, alone or in random order) there is none.
+pytestmark = pytest.mark.usefixtures("qapp")
+
 
 @pytest.fixture
 def document() -> ContactDocument:

@@ -10,27 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
-from regal_desktop.context import open_context
 from regal_desktop.delivery.keys import KeyStore
 from regal_desktop.delivery.report import Summary
 from regal_desktop.sandbox.server import Faults, Sandbox
-from regal_desktop.services.accounts import AccountProfile
 from regal_desktop.ui.outbox.panel import OutboxPanel
 from regal_desktop.ui.shell.window import MainWindow
 from tests.helpers.bodies import BODY
-from tests.helpers.desk import Desk
+from tests.helpers.desk import Desk, add_profile
 from tests.helpers.servers import FussyRegal
-
-
-def add_profile(name: str, endpoint: str, key: str | None = None) -> None:
-    """Save a profile (and its key) before the window opens, as Settings would."""
-    context = open_context()
-    try:
-        context.accounts.save(AccountProfile(name=name, endpoint=endpoint))
-        if key is not None:
-            KeyStore().set(name, key)
-    finally:
-        context.close()
 
 
 def preview(window: MainWindow) -> str:
