@@ -26,8 +26,9 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from regal_desktop import __version__
+from regal_desktop.context import open_paths
 from regal_desktop.logs import report_unexpected, setup_logging, stop_logging
-from regal_desktop.paths import AppPaths, app_paths
+from regal_desktop.paths import AppPaths
 from regal_desktop.ui.shell.window import MainWindow, app_icon, build_frame
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class _FirstPaint(QObject):
         return False
 
 
-class _ShowUnexpected:
+class ShowUnexpected:
     """``sys.excepthook`` for the window: an error in a slot is logged with its traceback
     and shown as one sentence; the window goes on (drafts are autosaved)."""
 
@@ -108,8 +109,8 @@ def _wait_for_paint(app: QApplication, window: MainWindow) -> bool:
 class _Start:
     """What follows the first paint: open the store, load the domain, build every part."""
 
-    def __init__(self, window: MainWindow, file: str | None) -> None:
-        self.window, self.file = window, file
+    def __init__(self, window: MainWindow, paths: AppPaths, file: str | None) -> None:
+        self.window, self.paths, self.file = window, paths, file
         self.desk: Desk | None = None
 
     def __call__(self) -> None:
@@ -118,7 +119,7 @@ class _Start:
         from regal_desktop.ui.shell.build import compose
 
         try:
-            app_context = open_context()
+            app_context = open_context(paths=self.paths)
         except StoreError as exc:
             QMessageBox.critical(self.window, "Regal Desktop cannot start", str(exc))
             QApplication.exit(1)
@@ -142,7 +143,7 @@ def run_gui(argv: list[str]) -> int:
     """
     options = _parse(argv)
     app = _application()
-    paths = app_paths()
+    paths = open_paths()
     window = build_frame(paths)
     if options.smoke:
         qInstallMessageHandler(_forward_qt_message)
@@ -150,8 +151,8 @@ def run_gui(argv: list[str]) -> int:
         window.close()
         return 0 if painted else 1
     log = setup_logging(paths)
-    sys.excepthook = _ShowUnexpected(window, paths)
-    start = _Start(window, options.file)
+    sys.excepthook = ShowUnexpected(window, paths)
+    start = _Start(window, paths, options.file)
     _FirstPaint(window, then=start)
     window.show()
     try:

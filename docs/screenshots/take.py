@@ -192,14 +192,16 @@ class Shooter:
             QApplication.processEvents()
             time.sleep(0.01)
 
-    def send(self, body: dict[str, Any]) -> None:
-        """Send ``body`` from the editor, as Ctrl+Return does, and wait for the delivery."""
+    def send(self, *bodies: dict[str, Any]) -> None:
+        """Send each body from the editor, as Ctrl+Return does, one right after the other
+        (a send during a delivery just queues), and wait until delivery has stopped."""
         desk = self.desk
         finished: list[object] = []
         desk.sending.finished.connect(finished.append)
         try:
-            desk.editor.show_payload(body, None)
-            desk.editor.request_send()
+            for body in bodies:
+                desk.editor.show_payload(body, None)
+                desk.editor.request_send()
             self.wait_until(lambda: bool(finished), "a delivery to finish")
             self.wait_until(lambda: not desk.sending.is_running(), "the sender to stop")
         finally:
@@ -227,13 +229,16 @@ class Shooter:
         app.setWindowIcon(app_icon())
         self.out.mkdir(parents=True, exist_ok=True)
         with Sandbox(key=STAGING_KEY) as staging:
-            self.desk = build_main_window(dialogs=ScriptDialogs(self.problems, CSV_SAMPLE))
+            # As `regal-desktop phones-and-emails.json` opens it.
+            dialogs = ScriptDialogs(self.problems, CSV_SAMPLE)
+            self.desk = build_main_window([str(OPENED)], dialogs=dialogs)
             try:
                 window = self.desk.window
                 window.resize(*MAIN_SIZE)
                 window.show()
                 self.settle(0.5)
-                self.main_window()
+                self.save(window, "main-window.png")
+                self.sandbox_sends()
                 self.outbox(staging.url)
                 self.history()
                 self.directory()
@@ -249,8 +254,9 @@ class Shooter:
         print(f"done in {time.monotonic() - started:.1f} s")
         return 0
 
-    def main_window(self) -> None:
-        """The sandbox, a few realistic sends, then Regal's own example contact opened."""
+    def sandbox_sends(self) -> None:
+        """A lead's onboarding events, a CRM contact, a Segment identify and a STOP reply,
+        each sent from the editor to the built-in sandbox."""
         for name in (
             "onboarding-1-lead.json",
             "onboarding-2-phone.json",
@@ -261,10 +267,6 @@ class Shooter:
         ):
             self.send(_read_payload(PAYLOADS / name))
         self.send(STOP_REPLY)
-        editor = self.desk.editor
-        editor.open_path(OPENED)
-        self.settle(0.5)
-        self.save(self.desk.window, "main-window.png")
 
     def outbox(self, staging_url: str) -> None:
         """Two contacts for staging, whose key is refused: held, with Regal's answer."""
@@ -278,8 +280,7 @@ class Shooter:
         app.keys.set("production", PRODUCTION_KEY)
         self.desk.changes.notify(What.SETTINGS)
         self.desk.sending.set_account("staging")
-        for body in STAGING_CONTACTS:
-            self.send(body)
+        self.send(*STAGING_CONTACTS)
         window = self.desk.window
         from PySide6.QtCore import Qt
 

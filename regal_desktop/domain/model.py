@@ -110,10 +110,6 @@ class LegacyOptIn(_Strict):
     text: StrictStr | None = None
     source: StrictStr | None = None
 
-    def as_opt_in(self) -> OptIn:
-        """The same consent in the per-number shape."""
-        return OptIn.model_validate(self.model_dump(exclude={"channel"}, exclude_unset=True))
-
 
 class Traits(_Strict):
     """Contact attributes. Any key not listed here is a custom trait."""

@@ -113,7 +113,6 @@ class Destination:
 
     profile: AccountProfile
     key: str | None
-    from_environment: bool
 
     @property
     def needs_key(self) -> bool:
@@ -163,6 +162,4 @@ def destination(
         key = environ.get("REGAL_API_KEY") or None  # the built-in sandbox needs no key
     else:
         key = resolve_key(profile.name, environ, keys)
-    return Destination(
-        profile=profile, key=key, from_environment=bool(environ.get("REGAL_ENDPOINT"))
-    )
+    return Destination(profile=profile, key=key)

@@ -54,8 +54,3 @@ class Worker(QThread):
     def request_stop(self) -> None:
         """Ask the job to stop at its next look (safe from any thread)."""
         self._stop.set()
-
-    @property
-    def stop_requested(self) -> bool:
-        """Whether ``request_stop`` was called."""
-        return self._stop.is_set()

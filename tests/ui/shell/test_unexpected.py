@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from regal_desktop import app as app_module
-from regal_desktop.app import _ShowUnexpected
+from regal_desktop.app import ShowUnexpected
 from regal_desktop.logs import log_file, setup_logging, stop_logging
 from tests.helpers.desk import Desk
 
@@ -26,7 +26,7 @@ def test_an_error_in_the_window_is_shown_in_a_sentence_and_logged(
     paths = desk.parts.app.paths
     handler = setup_logging(paths)
     try:
-        hook = _ShowUnexpected(window, paths)
+        hook = ShowUnexpected(window, paths)
         try:
             raise ValueError("a cell with no row")
         except ValueError as exc:
