@@ -10,12 +10,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +23,7 @@ from regal_desktop.services.clock import local_time
 from regal_desktop.store import Store
 from regal_desktop.store.history import TimelineEntry
 from regal_desktop.ui.shell.style import error_color, good_color
-from regal_desktop.ui.shell.table_model import RowsModel
+from regal_desktop.ui.shell.table_model import RowsModel, rows_view
 
 COLUMNS = (
     "Recorded",
@@ -98,16 +95,7 @@ class TimelineView(QWidget):
         self.channel_combo = QComboBox()
         self.channel_combo.setObjectName("timelineChannelCombo")
         self.model = TimelineModel(store, self)
-        self.table = QTableView()
-        self.table.setObjectName("timelineTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = rows_view(self.model, "timelineTable", single=False)
         self.summary = QLabel()
         self.summary.setObjectName("timelineSummary")
 

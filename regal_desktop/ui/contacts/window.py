@@ -16,14 +16,11 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +28,7 @@ from PySide6.QtWidgets import (
 from regal_desktop.domain.consent import format_point
 from regal_desktop.store import ContactSummary, Store
 from regal_desktop.ui.contacts.timeline import TimelineView
-from regal_desktop.ui.shell.table_model import RowsModel
+from regal_desktop.ui.shell.table_model import RowsModel, rows_view
 
 COLUMNS = ("Name", "Primary", "userId", "Phones", "E-mails")
 #: How many contacts one search shows: enough to pick from, few enough to draw at once.
@@ -83,17 +80,7 @@ class DirectoryView(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("directoryCount")
         self.model = ContactListModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("directoryTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = rows_view(self.model, "directoryTable")
         self.table.doubleClicked.connect(lambda _: self.open_selected())
         self.open_button = QPushButton("Open in editor")
         self.open_button.setObjectName("directoryOpenButton")

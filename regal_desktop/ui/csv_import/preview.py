@@ -18,15 +18,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -47,7 +44,7 @@ from regal_desktop.services.evidence import ExportError
 from regal_desktop.services.import_plan import plan_with_directory
 from regal_desktop.store import StoreError
 from regal_desktop.ui.csv_import.state import ImportState, error_label
-from regal_desktop.ui.shell.table_model import RowsModel
+from regal_desktop.ui.shell.table_model import RowsModel, rows_view
 from regal_desktop.ui.shell.worker import Worker
 
 REJECTED_COLUMNS = ("Line", "Reason", "Cells")
@@ -115,16 +112,7 @@ class PreviewPage(QWizardPage):
         self.bodies.setReadOnly(True)
         self.bodies.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.rejected = RejectedModel(self)
-        self.rejected_table = QTableView()
-        self.rejected_table.setObjectName("rejectedTable")
-        self.rejected_table.setModel(self.rejected)
-        self.rejected_table.verticalHeader().hide()
-        self.rejected_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.rejected_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.rejected_table.setWordWrap(False)
-        header = self.rejected_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        self.rejected_table = rows_view(self.rejected, "rejectedTable", single=False)
         self.save_rejected_button = QPushButton("Save rejected rows…")
         self.save_rejected_button.setObjectName("saveRejectedButton")
         self.save_rejected_button.setToolTip(

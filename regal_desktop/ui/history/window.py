@@ -20,16 +20,13 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +41,7 @@ from regal_desktop.store.outbox import RequestRow
 from regal_desktop.store.states import RequestState
 from regal_desktop.ui.history.request_detail import RequestDetailDialog
 from regal_desktop.ui.shell.dialogs import Dialogs
-from regal_desktop.ui.shell.table_model import RowsModel
+from regal_desktop.ui.shell.table_model import RowsModel, rows_view
 
 COLUMNS = ("Time", "Operator", "Account", "Contact", "Consent changes", "Status", "Regal's answer")
 #: How many requests one search shows; the filters narrow it down.
@@ -168,18 +165,7 @@ class HistoryView(QWidget):
             self.channel_combo.addItem(f"{channel.label} consent", channel.value)
 
         self.model = HistoryModel(store, self)
-        self.table = QTableView()
-        self.table.setObjectName("historyTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        self.table = rows_view(self.model, "historyTable")
         self.table.doubleClicked.connect(lambda index: self.show_detail(index.row()))
 
         self.count_label = QLabel()

@@ -16,12 +16,9 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +27,7 @@ from regal_desktop.delivery.report import regal_answer
 from regal_desktop.domain.consent import format_point
 from regal_desktop.store import Store
 from regal_desktop.store.outbox import RequestRow
-from regal_desktop.ui.shell.table_model import RowsModel
+from regal_desktop.ui.shell.table_model import RowsModel, rows_view
 
 COLUMNS = ("#", "State", "Attempts", "Contact", "Account", "Regal's answer")
 
@@ -96,18 +93,8 @@ class OutboxPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("outboxPanel")
         self.model = OutboxModel(store, self)
-        self.view = QTableView()
-        self.view.setObjectName("outboxView")
+        self.view = rows_view(self.model, "outboxView", fit_columns=True)
         self.view.setAccessibleName("Requests waiting or failed")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
-        self.view.setAlternatingRowColors(True)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
         self.view.doubleClicked.connect(lambda _: self._emit_for_selected(self.openRequested))
 
         self.summary = QLabel()

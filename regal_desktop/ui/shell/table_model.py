@@ -1,4 +1,5 @@
-"""A read-only Qt table over a list of rows, the shape every list in the window shares.
+"""A read-only Qt table over a list of rows, the shape every list in the window shares,
+and the one way such a list is shown (``rows_view``).
 
 Subclasses name their ``columns`` and say what a cell shows (``cell``); this class holds
 the rows and answers Qt's counting and header questions.
@@ -9,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
@@ -66,3 +75,34 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         if not 0 <= index.column() < len(self.columns):
             return None
         return self.cell(self._rows[index.row()], index.column(), role)
+
+
+def rows_view(
+    model: QAbstractItemModel,
+    name: str,
+    *,
+    single: bool = True,
+    fit_columns: bool = False,
+) -> QTableView:
+    """The read-only list every window shows: whole rows selected (one at a time unless
+    ``single`` is False), alternating colours, no row numbers, no wrapping, the last
+    column stretched; columns fitted to their contents when ``fit_columns``, else
+    resizable by hand."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(
+        QHeaderView.ResizeMode.ResizeToContents
+        if fit_columns
+        else QHeaderView.ResizeMode.Interactive
+    )
+    header.setStretchLastSection(True)
+    return view
