@@ -143,7 +143,7 @@ def test_the_api_key_lands_in_no_file_and_no_output(
         qtbot.waitExposed(window)
         assert window_send(qtbot, desk, "loop").delivered == 1
         desk.app.keys.set("stale", "stale-key-0000000000")
-        desk.sending.session_keys.pop("stale", None)
+        desk.sending.keys.typed.pop("stale", None)
         assert window_send(qtbot, desk, "stale").auth_failed
         assert window_send(qtbot, desk, "stale").delivered >= 1
         assert dialogs.key_requests, "the refused key was never asked for again"

@@ -13,7 +13,6 @@ for asking a key, confirming a production send, queuing and delivering.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,16 +22,15 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from regal_desktop.context import AppContext
-from regal_desktop.delivery.endpoint import EndpointError
-from regal_desktop.delivery.keys import KeychainUnavailable
 from regal_desktop.delivery.report import Progress, Summary, regal_answer
 from regal_desktop.domain.check import Checked
 from regal_desktop.domain.consent import format_point
 from regal_desktop.services import requests
-from regal_desktop.services.accounts import AccountError, AccountProfile, Destination
-from regal_desktop.services.confirmation import Confirmation, build_confirmation, session_only
+from regal_desktop.services.accounts import AccountProfile, Destination
+from regal_desktop.services.confirmation import Confirmation, build_confirmation
 from regal_desktop.services.sending import QUEUE_ERRORS, Prepared, deliver, queue
 from regal_desktop.store.states import RequestState
+from regal_desktop.ui.outbox.keys import KeySession
 from regal_desktop.ui.shell.changes import StoreChanges, What
 from regal_desktop.ui.shell.dialogs import Dialogs
 from regal_desktop.ui.shell.worker import Worker
@@ -95,10 +93,8 @@ class SendController(QObject):
         self.changes = changes
         self._say = say
         self._parent = parent
-        #: Keys typed this session, by account: they win over the keychain until refused.
-        self.session_keys: dict[str, str] = {}
-        #: Accounts whose key Regal refused: the next send asks for a new one.
-        self.refused: set[str] = set()
+        #: The keys of this session; ``keys.remember`` is what Settings calls with a new key.
+        self.keys = KeySession(app, dialogs, changes, say, parent)
         self.account = app.accounts.default_name()
         self.fixing: int | None = None
         self._runs: dict[str, Worker] = {}
@@ -113,49 +109,6 @@ class SendController(QObject):
         if name != self.account:
             self.account = name
             self.account_changed.emit(name)
-
-    def remember_key(self, account: str, key: str) -> bool:
-        """Use ``key`` for ``account`` and queue the requests held for a bad key again.
-
-        Returns True when the key was saved in the keychain, False when there is none
-        and the key lasts for this session only.
-        """
-        self.session_keys[account] = key
-        self.refused.discard(account)
-        requests.release_held(self.app.store, account)
-        self.changes.notify(What.OUTBOX)
-        try:
-            self.app.keys.set(account, key)
-        except KeychainUnavailable:
-            return False
-        return True
-
-    def destination(self, account: str) -> Destination | None:
-        """Where a send to ``account`` goes, asking for a missing or refused key; None
-        (the user was told why) when it cannot be sent."""
-        try:
-            found = self.app.destination(account)
-        except (AccountError, EndpointError) as exc:
-            self.dialogs.show_error(self._parent, "Cannot send", f"Account {account}: {exc}")
-            return None
-        key = self.session_keys.get(account)
-        if key:
-            found = dataclasses.replace(found, key=key)
-        if not (found.needs_key or account in self.refused):
-            return found
-        reason = (
-            f"Regal refused the API key for account {account}. Enter the right key."
-            if account in self.refused
-            else f"Account {account} has no API key yet."
-        )
-        typed = self.dialogs.ask_key(self._parent, account, reason, self.app.keys.available())
-        key = (typed or "").strip()
-        if not key:
-            self._say(f"Not sent: no API key for account {account}", 10_000)
-            return None
-        if not self.remember_key(account, key):
-            self._say(session_only(account), 30_000)
-        return dataclasses.replace(found, key=key)
 
     # -- sending -------------------------------------------------------------------------
 
@@ -173,7 +126,7 @@ class SendController(QObject):
         rejection in the status bar (a single send; an import has its own page). None when
         nothing was queued (the user was told why).
         """
-        destination = self.destination(account)
+        destination = self.keys.destination(account)
         if destination is None:
             return None
         profile = destination.profile
@@ -213,7 +166,7 @@ class SendController(QObject):
     def _send_fix(self, fixing: int, checked: Checked) -> None:
         """Replace request ``fixing`` by the edited body, after the same questions."""
         original = self.app.store.outbox.get(fixing)
-        if original is None or not RequestState(original.state).can_fix:
+        if original is None or not original.state.can_fix:
             self.set_fixing(None)
             state = original.state if original else "gone"
             self.dialogs.show_error(
@@ -223,7 +176,7 @@ class SendController(QObject):
                 "to send it as a new request.",
             )
             return
-        destination = self.destination(original.profile)
+        destination = self.keys.destination(original.profile)
         if destination is None:
             return
         if destination.profile.is_production:
@@ -291,7 +244,7 @@ class SendController(QObject):
     def resume(self) -> int:
         """At start: go on delivering what a previous session left queued (it was
         confirmed when it was queued); returns how many requests wait."""
-        waiting = [r for r in self.app.store.outbox.pending() if RequestState(r.state).waiting]
+        waiting = [r for r in self.app.store.outbox.pending() if r.state.waiting]
         if waiting:
             self._say(f"Continuing {len(waiting)} request(s) left in the outbox", 10_000)
             self.send_queued()
@@ -300,8 +253,8 @@ class SendController(QObject):
     def send_queued(self) -> None:
         """Deliver what waits in the outbox, for every account that has something queued."""
         rows = self.app.store.outbox.pending()
-        for account in sorted({r.profile for r in rows if RequestState(r.state).waiting}):
-            destination = self.destination(account)
+        for account in sorted({r.profile for r in rows if r.state.waiting}):
+            destination = self.keys.destination(account)
             if destination is not None:
                 self.start(destination)
 
@@ -310,13 +263,13 @@ class SendController(QObject):
         request = self.app.store.outbox.get(request_id)
         if request is None:
             return
-        destination = self.destination(request.profile)
+        destination = self.keys.destination(request.profile)
         if destination is None:
             return
         # Entering a new key has already queued the held requests again.
         request = self.app.store.outbox.get(request_id)
         try:
-            if request is not None and RequestState(request.state).can_retry:
+            if request is not None and request.state.can_retry:
                 requests.retry(self.app.store, request_id)
         except ValueError as exc:
             self.dialogs.show_error(self._parent, "Cannot retry", str(exc))
@@ -345,7 +298,7 @@ class SendController(QObject):
     def open_in_editor(self, request_id: int) -> None:
         """Load a request's body into the editor; the next Send replaces that request."""
         request = self.app.store.outbox.get(request_id)
-        if request is None or not RequestState(request.state).can_fix:
+        if request is None or not request.state.can_fix:
             state = request.state if request else "not in the outbox"
             self.dialogs.show_error(
                 self._parent, "Cannot open", f"Request {request_id} is {state}; nothing to fix."
@@ -376,8 +329,7 @@ class SendController(QObject):
 
     def _on_summary(self, account: str, summary: Summary) -> None:
         if summary.auth_failed:
-            self.refused.add(account)
-            self.session_keys.pop(account, None)
+            self.keys.refuse(account)
             self.dialogs.show_error(
                 self._parent,
                 "API key refused",
@@ -394,7 +346,7 @@ class SendController(QObject):
         sentences = []
         for request_id in sorted(self._watched):
             request = self.app.store.outbox.get(request_id)
-            if request is None or not RequestState(request.state).settled:
+            if request is None or not request.state.settled:
                 continue
             self._watched.discard(request_id)
             if request.state == RequestState.REJECTED:

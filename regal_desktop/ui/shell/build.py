@@ -72,7 +72,7 @@ class Desk:
 
     def open_settings(self) -> SettingsDialog:
         """Show the Settings dialog (window-modal); saving refreshes the accounts."""
-        dialog = SettingsDialog(self.app, self.sending.remember_key, self.window)
+        dialog = SettingsDialog(self.app, self.sending.keys.remember, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._settings_saved(dialog.unsaved_keys))
         dialog.open()

@@ -112,10 +112,10 @@ def test_without_a_keychain_the_key_lasts_for_this_session_only(
     add_production(qtbot, dialog, KEY)
     dialog.accept()
 
-    assert sending.controller.session_keys == {"production": KEY}
+    assert sending.controller.keys.typed == {"production": KEY}
     message = sending.window.statusBar().currentMessage()
     assert "No keychain on this computer" in message and "this session only" in message
-    destination = sending.controller.destination("production")
+    destination = sending.controller.keys.destination("production")
     assert destination is not None and destination.key == KEY
 
 
