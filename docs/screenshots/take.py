@@ -1,33 +1,35 @@
-"""Refresh the README's screenshots from the real window, filled the way a user would.
+"""Refresh the README's screenshots from the real window, filled the way a user fills it.
 
-    xvfb-run -a .venv/bin/python docs/screenshots/take.py
+    xvfb-run -a .venv/bin/python docs/screenshots/take.py [--out DIR]
 
 Everything happens in a temporary ``REGAL_DESKTOP_HOME`` with an in-memory keychain, so
-no real data, settings or key is read or written, and nothing leaves this computer: the
-contacts go to the built-in sandbox, and the "staging" account is a second sandbox this
-script starts on 127.0.0.1 that wants a key the keychain does not hold. The
-"production" account is only configured (for Settings), never sent to: the script's
-dialogs refuse every production confirmation.
+no real data, setting or key is read or written, and nothing leaves this computer: the
+contacts go to the built-in sandbox, and the "staging" account is a second sandbox
+receiver this script starts on 127.0.0.1, which wants a key the keychain does not hold.
+The "production" account is only configured, to be seen in Settings; it is never sent to
+(the script's dialogs refuse every production confirmation and every key question).
 
-What it does, in order, each step through the window's own parts (``build_main_window``):
+In order, each step through the window's own parts (``build_main_window``):
 
-1. sends a lead's onboarding events, a CRM contact, a Segment-style identify and an SMS
-   opt-out (a "STOP" reply) to the built-in sandbox, then opens
-   ``tests/data/payloads/phones-and-emails.json``: ``main-window.png`` (1360x860);
-2. adds the staging and production accounts (as Settings would), sends two contacts to
+1. the window opens ``tests/data/payloads/phones-and-emails.json`` (Regal's own example,
+   with its unassigned numbers and one number too long) on first run: ``main-window.png``
+   (1360x860);
+2. a lead's onboarding events, a CRM contact, a Segment identify (legacy shape) and an
+   SMS opt-out after a STOP reply are sent from the editor to the built-in sandbox;
+3. staging and production are added (as Settings would), two contacts are sent to
    staging, which refuses the key: ``outbox.png`` shows them held;
-3. ``history.png``, ``directory.png`` (a search for "954 558" and that number's consent
-   timeline), ``import.png`` (``tests/data/csv/bad-cells.csv`` on the check page) and
-   ``settings.png`` (the accounts).
+4. ``history.png``; ``directory.png`` (a search for "954 558" and that number's consent
+   timeline); ``import.png`` (``tests/data/csv/bad-cells.csv`` on the check page, its
+   columns guessed from the header); ``settings.png`` (the accounts).
 
-``--out DIR`` writes the PNGs elsewhere (default: this folder). It prints each file
-written and how long the run took.
+``--out DIR`` writes the PNGs elsewhere (default: beside this script). It prints each
+file written, what the window said in message boxes, and how long the run took (about
+7 s). Look at every PNG before committing: layout, wording, nothing cut off.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -42,24 +44,30 @@ REPOSITORY = HERE.parent.parent
 PAYLOADS = REPOSITORY / "tests" / "data" / "payloads"
 CSV_SAMPLE = REPOSITORY / "tests" / "data" / "csv" / "bad-cells.csv"
 OPENED = PAYLOADS / "phones-and-emails.json"
+SANDBOX_SENDS = (
+    "onboarding-1-lead.json",
+    "onboarding-2-phone.json",
+    "onboarding-3-complete.json",
+    "onboarding-4-account.json",
+    "create-contact.json",
+    "segment-legacy-identify.json",
+)
 
 MAIN_SIZE = (1360, 860)
 HISTORY_SIZE = (1250, 460)
-DIRECTORY_SIZE = (1150, 620)
+DIRECTORY_SIZE = (1400, 620)  # the consent timeline's columns all show at this width
 IMPORT_SIZE = (950, 680)
 SETTINGS_SIZE = (760, 460)
 #: How tall the outbox dock is in outbox.png, so its rows show.
 OUTBOX_DOCK_HEIGHT = 230
+
 #: The staging receiver's key; the keychain holds an older one, so staging refuses it.
 STAGING_KEY = "stg_7f3a9c2e51d84b06a2f1"
 STALE_STAGING_KEY = "stg_0b81d4e6f2a97c35e0d8"
-#: A made-up key shown masked in Settings (••••4b3c); production is never sent to.
+#: A made-up key, shown masked in Settings (••••4b3c); production is never sent to.
 PRODUCTION_KEY = "rgl_live_5d0c8e2f9a7b14c64b3c"
-#: The person at the desk, as the history's Operator column shows them.
+#: The person at the desk, as the Operator columns show them (getpass reads LOGNAME).
 OPERATOR = "mlopez"
-
-_CONSENT_TIME = "2026-11-24T16:42:10-05:00"
-_STOP_TIME = "2026-11-25T09:03:51-05:00"
 
 #: An SMS opt-out after the lead's opt-in: the customer replied STOP.
 STOP_REPLY = {
@@ -70,7 +78,7 @@ STOP_REPLY = {
                 "smsOptIn": {
                     "subscribed": False,
                     "text": "Customer replied STOP to a marketing text.",
-                    "timestamp": _STOP_TIME,
+                    "timestamp": "2026-11-25T09:03:51-05:00",
                     "source": "sms keyword",
                 }
             }
@@ -81,7 +89,9 @@ STOP_REPLY = {
 }
 
 
-def _staging_contact(user_id: str, first: str, last: str, phone: str, email: str) -> dict:
+def _web_form_contact(
+    user_id: str, first: str, last: str, phone: str, email: str
+) -> dict[str, Any]:
     return {
         "userId": user_id,
         "traits": {
@@ -95,7 +105,7 @@ def _staging_contact(user_id: str, first: str, last: str, phone: str, email: str
                         "subscribed": True,
                         "text": "Yes, text me appointment reminders and offers from Acme.",
                         "ip": "198.51.100.23",
-                        "timestamp": _CONSENT_TIME,
+                        "timestamp": "2026-11-24T16:42:10-05:00",
                         "source": "web form",
                     },
                 }
@@ -106,10 +116,10 @@ def _staging_contact(user_id: str, first: str, last: str, phone: str, email: str
 
 
 #: Sent to the staging account, which refuses the keychain's key: both end up held.
-STAGING_CONTACTS = [
-    _staging_contact("cust-48213", "Rebecca", "Greene", "+13055550142", "rebecca@example.com"),
-    _staging_contact("cust-48377", "Tomás", "Ibarra", "+17865550188", "tomas.i@example.com"),
-]
+STAGING_CONTACTS = (
+    _web_form_contact("cust-48213", "Rebecca", "Greene", "+13055550142", "rebecca@example.com"),
+    _web_form_contact("cust-48377", "Tomás", "Ibarra", "+17865550188", "tomas.i@example.com"),
+)
 
 
 def isolate(home: Path) -> None:
@@ -117,7 +127,6 @@ def isolate(home: Path) -> None:
     os.environ["REGAL_DESKTOP_HOME"] = str(home)
     for name in ("REGAL_API_KEY", "REGAL_ENDPOINT"):
         os.environ.pop(name, None)
-    # getpass.getuser() reads these first: the history names this operator, not root.
     os.environ["LOGNAME"] = os.environ["USER"] = OPERATOR
 
     import keyring
@@ -125,17 +134,17 @@ def isolate(home: Path) -> None:
     import keyring.errors
 
     class MemoryKeyring(keyring.backend.KeyringBackend):
-        """A keychain in a dict. Named like the Secret Service backend so Settings says
+        """A keychain in a dict. Named like the Secret Service backend, so Settings says
         what it says on a Linux desktop ("Keys are saved in Secret Service")."""
 
-        priority = 1  # type: ignore[assignment]
+        priority = 1
 
         def __init__(self) -> None:
-            super().__init__()
+            super().__init__()  # type: ignore[no-untyped-call]
             self.secrets: dict[tuple[str, str], str] = {}
 
         @property
-        def name(self) -> str:  # type: ignore[override]
+        def name(self) -> str:
             return "SecretService (in memory, for screenshots)"
 
         def get_password(self, service: str, username: str) -> str | None:
@@ -151,27 +160,15 @@ def isolate(home: Path) -> None:
     keyring.set_keyring(MemoryKeyring())
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--out", type=Path, default=HERE, help="folder for the PNGs")
-    options = parser.parse_args(argv)
-    started = time.monotonic()
-    home = Path(tempfile.mkdtemp(prefix="regal-screenshots-"))
-    try:
-        isolate(home / "regal-home")
-        return Shooter(options.out, home).run(started)
-    finally:
-        shutil.rmtree(home, ignore_errors=True)
-
-
 class Shooter:
     """Builds the window, fills it through its own parts, and saves each screenshot."""
 
-    def __init__(self, out: Path, scratch: Path) -> None:
-        self.out, self.scratch = out, scratch
-        self.problems: list[str] = []
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        #: What the window said in message boxes (answered by ScriptDialogs).
+        self.messages: list[str] = []
 
-    # -- waiting for the event loop ---------------------------------------------------------
+    # -- the event loop -----------------------------------------------------------------
 
     def settle(self, seconds: float = 0.3) -> None:
         """Let Qt lay out and paint for ``seconds``."""
@@ -183,6 +180,7 @@ class Shooter:
             time.sleep(0.01)
 
     def wait_until(self, done: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+        """Run the event loop until ``done()``; TimeoutError naming ``what`` after timeout."""
         from PySide6.QtWidgets import QApplication
 
         end = time.monotonic() + timeout
@@ -192,32 +190,43 @@ class Shooter:
             QApplication.processEvents()
             time.sleep(0.01)
 
-    def send(self, *bodies: dict[str, Any]) -> None:
-        """Send each body from the editor, as Ctrl+Return does, one right after the other
-        (a send during a delivery just queues), and wait until delivery has stopped."""
-        desk = self.desk
-        finished: list[object] = []
-        desk.sending.finished.connect(finished.append)
-        try:
-            for body in bodies:
-                desk.editor.show_payload(body, None)
-                desk.editor.request_send()
-            self.wait_until(lambda: bool(finished), "a delivery to finish")
-            self.wait_until(lambda: not desk.sending.is_running(), "the sender to stop")
-        finally:
-            desk.sending.finished.disconnect(finished.append)
-        self.settle(0.1)
-
     def save(self, widget: Any, name: str) -> None:
+        """``widget.grab()`` as ``name`` in the output folder."""
         self.settle()
         path = self.out / name
         if not widget.grab().save(str(path), "PNG"):
             raise OSError(f"could not write {path}")
-        print(f"wrote {path.relative_to(REPOSITORY) if path.is_relative_to(REPOSITORY) else path}")
+        print(f"wrote {path}")
 
-    # -- the story --------------------------------------------------------------------------
+    # -- what a user does ---------------------------------------------------------------
 
-    def run(self, started: float) -> int:
+    def send(self, *bodies: dict[str, Any]) -> None:
+        """Load each body in the editor and send it (Ctrl+Return), one right after the
+        other (a send during a delivery only queues), then wait until delivery stops."""
+        sending, editor = self.desk.sending, self.desk.editor
+        finished: list[object] = []
+        sending.finished.connect(finished.append)
+        try:
+            for body in bodies:
+                editor.show_payload(body, None)
+                editor.request_send()
+            self.wait_until(lambda: bool(finished), "a delivery to finish")
+            self.wait_until(lambda: not sending.is_running(), "the sender to stop")
+        finally:
+            sending.finished.disconnect(finished.append)
+
+    def click_first_phone(self) -> None:
+        """Click the contact's first phone, as a user does to see its consent."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtTest import QTest
+
+        view = self.desk.editor.form.phones.view
+        rect = view.visualRect(view.model().index(0, 0))
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    # -- the screenshots ----------------------------------------------------------------
+
+    def run(self) -> None:
         from PySide6.QtWidgets import QApplication
 
         from regal_desktop.sandbox.server import Sandbox
@@ -225,19 +234,17 @@ class Shooter:
         from regal_desktop.ui.shell.window import app_icon
 
         app = QApplication.instance() or QApplication(["regal-desktop"])
+        assert isinstance(app, QApplication)
         app.setApplicationName("Regal Desktop")
         app.setWindowIcon(app_icon())
         self.out.mkdir(parents=True, exist_ok=True)
+        dialogs = script_dialogs(self.messages, CSV_SAMPLE)
         with Sandbox(key=STAGING_KEY) as staging:
-            # As `regal-desktop phones-and-emails.json` opens it.
-            dialogs = ScriptDialogs(self.problems, CSV_SAMPLE)
-            self.desk = build_main_window([str(OPENED)], dialogs=dialogs)
+            # As `regal-desktop tests/data/payloads/phones-and-emails.json` in the clone.
+            opened = str(OPENED.relative_to(REPOSITORY))
+            self.desk = build_main_window([opened], dialogs=dialogs)
             try:
-                window = self.desk.window
-                window.resize(*MAIN_SIZE)
-                window.show()
-                self.settle(0.5)
-                self.save(window, "main-window.png")
+                self.main_window()
                 self.sandbox_sends()
                 self.outbox(staging.url)
                 self.history()
@@ -249,47 +256,46 @@ class Shooter:
                 self.desk.sending.shutdown()
                 self.desk.app.close()
                 QApplication.processEvents()
-        for problem in self.problems:
-            print(f"note: the window said: {problem}")
-        print(f"done in {time.monotonic() - started:.1f} s")
-        return 0
+
+    def main_window(self) -> None:
+        window = self.desk.window
+        window.resize(*MAIN_SIZE)
+        window.show()
+        self.settle(0.5)
+        self.save(window, "main-window.png")
 
     def sandbox_sends(self) -> None:
-        """A lead's onboarding events, a CRM contact, a Segment identify and a STOP reply,
-        each sent from the editor to the built-in sandbox."""
-        for name in (
-            "onboarding-1-lead.json",
-            "onboarding-2-phone.json",
-            "onboarding-3-complete.json",
-            "onboarding-4-account.json",
-            "create-contact.json",
-            "segment-legacy-identify.json",
-        ):
-            self.send(_read_payload(PAYLOADS / name))
+        """Regal's onboarding examples, a CRM contact, a Segment identify, a STOP reply."""
+        from regal_desktop.services.payload_files import read_payloads
+
+        for name in SANDBOX_SENDS:
+            self.send(read_payloads(PAYLOADS / name)[0].raw)
         self.send(STOP_REPLY)
 
     def outbox(self, staging_url: str) -> None:
-        """Two contacts for staging, whose key is refused: held, with Regal's answer."""
+        """Two contacts for staging, whose key is refused: held, with the answer."""
+        from PySide6.QtCore import Qt
+
         from regal_desktop.services.accounts import AccountProfile
         from regal_desktop.ui.shell.changes import What
 
-        app = self.desk.app
+        app, desk = self.desk.app, self.desk
         app.accounts.save(AccountProfile(name="staging", endpoint=staging_url, rate=50.0))
         app.accounts.save(AccountProfile(name="production"))
         app.keys.set("staging", STALE_STAGING_KEY)
         app.keys.set("production", PRODUCTION_KEY)
-        self.desk.changes.notify(What.SETTINGS)
-        self.desk.sending.set_account("staging")
+        desk.changes.notify(What.SETTINGS)
+        desk.sending.set_account("staging")
         self.send(*STAGING_CONTACTS)
-        window = self.desk.window
-        from PySide6.QtCore import Qt
-
-        window.resizeDocks(
-            [self.desk.outbox_dock], [OUTBOX_DOCK_HEIGHT], Qt.Orientation.Vertical
-        )
-        self.desk.outbox.select(self.desk.outbox.model.row_at(0).id)
+        held = [desk.outbox.model.row_at(n) for n in range(desk.outbox.model.rowCount())]
+        if [row.state.value for row in held] != ["held", "held"]:
+            raise RuntimeError(f"expected two held requests, the outbox shows {held}")
+        desk.window.resizeDocks([desk.outbox_dock], [OUTBOX_DOCK_HEIGHT], Qt.Orientation.Vertical)
+        desk.outbox.select(held[0].id)
+        self.click_first_phone()
         self.settle(0.5)
-        self.save(window, "outbox.png")
+        self.save(desk.window, "outbox.png")
+        desk.sending.set_account("sandbox")  # the import goes to the sandbox
 
     def history(self) -> None:
         view = self.desk.side.show_history()
@@ -306,44 +312,36 @@ class Shooter:
         view.close()
 
     def import_wizard(self) -> None:
-        """bad-cells.csv: its columns are named as the fields, so the mapping is guessed."""
         wizard = self.desk.side.show_import()
         wizard.resize(*IMPORT_SIZE)
-        wizard.file_page.browse()
-        wizard.next()  # the mapping page
+        wizard.file_page.browse()  # the dialogs answer with CSV_SAMPLE
+        wizard.next()  # the mapping, guessed from the header
         self.settle()
-        wizard.next()  # the check page: reads and checks every row on a worker thread
-        self.wait_until(wizard.preview_page.isComplete, "the import's check")
+        wizard.next()  # the check: every row read and checked on a worker thread
+        self.wait_until(wizard.preview_page.isComplete, "the import's check of the rows")
         self.save(wizard, "import.png")
         wizard.reject()
 
     def settings(self) -> None:
         dialog = self.desk.open_settings()
         dialog.resize(*SETTINGS_SIZE)
-        names = [p.name for p in dialog.accounts.profiles]
+        names = [profile.name for profile in dialog.accounts.profiles]
         dialog.accounts.list.setCurrentRow(names.index("production"))
         self.save(dialog, "settings.png")
         dialog.reject()
 
 
-def _read_payload(path: Path) -> dict[str, Any]:
-    """A payload file as the editor reads it (JSON with comments, legacy shape kept)."""
-    from regal_desktop.services.payload_files import read_payloads
-
-    return read_payloads(path)[0].raw
-
-
-def ScriptDialogs(problems: list[str], csv_path: Path) -> Any:  # noqa: N802 - a class factory
-    """The window's questions answered without a person: never confirm a production send,
-    no key, no file but ``csv_path``; every message shown is kept in ``problems``."""
+def script_dialogs(messages: list[str], csv_path: Path) -> Any:
+    """The window's questions answered without a person: no production send, no key, no
+    file but ``csv_path`` to import; every message box's text is kept in ``messages``."""
     from regal_desktop.ui.shell.dialogs import Dialogs, SaveChoice
 
-    class _Dialogs(Dialogs):
+    class ScriptDialogs(Dialogs):
         def show_error(self, parent: Any, title: str, message: str) -> None:
-            problems.append(f"{title}: {message}")
+            messages.append(f"{title}: {message}")
 
         def show_warning(self, parent: Any, title: str, message: str) -> None:
-            problems.append(f"{title}: {message}")
+            messages.append(f"{title}: {message}")
 
         def ask_save_changes(self, parent: Any, document_name: str) -> SaveChoice:
             return SaveChoice.DISCARD
@@ -358,7 +356,7 @@ def ScriptDialogs(problems: list[str], csv_path: Path) -> Any:  # noqa: N802 - a
             return False
 
         def confirm_send(self, parent: Any, confirmation: Any) -> bool:
-            return False  # nothing is ever sent to a real account from here
+            return False  # nothing is ever sent to a real Regal account from here
 
         def ask_key(self, parent: Any, account: str, reason: str, can_save: bool) -> str | None:
             return None
@@ -381,9 +379,29 @@ def ScriptDialogs(problems: list[str], csv_path: Path) -> Any:  # noqa: N802 - a
         def confirm_cancel_import(self, parent: Any, unsent: int) -> bool:
             return False
 
-    return _Dialogs()
+    return ScriptDialogs()
+
+
+def main(argv: list[str]) -> int:
+    """Take every screenshot in a temporary home; 0 when all were written."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--out", type=Path, default=HERE, help="folder for the PNGs")
+    options = parser.parse_args(argv)
+    out = options.out.resolve()
+    started = time.monotonic()
+    os.chdir(REPOSITORY)  # the status bar names the opened file as it would in the clone
+    scratch = Path(tempfile.mkdtemp(prefix="regal-screenshots-"))
+    try:
+        isolate(scratch / "home")
+        shooter = Shooter(out)
+        shooter.run()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    for message in shooter.messages:
+        print(f"the window said: {message}")
+    print(f"done in {time.monotonic() - started:.1f} s")
+    return 0
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(REPOSITORY))
     raise SystemExit(main(sys.argv[1:]))

@@ -177,6 +177,12 @@ class ContactForm(QScrollArea):
         label.setBuddy(self.edits[name])
         return label
 
+    def show_point(self, editor: RowsEditor, row: int) -> None:
+        """Select ``row`` of the phones or e-mails and show its consent, even when that
+        row was already the current one (a newly loaded contact reuses row numbers)."""
+        editor.select_row(row, focus=False)
+        self._point_selected(editor, row)
+
     def _point_selected(self, editor: RowsEditor, row: int) -> None:
         other = self.emails if editor is self.phones else self.phones
         if row >= 0:

@@ -235,6 +235,21 @@ def _at(body: dict[str, Any], path: tuple[str, ...]) -> Any:
     return value
 
 
+def left_out(before: Any, after: Any, path: str = "") -> list[str]:
+    """The paths of ``before`` that ``after`` does not hold as they were (``after`` being
+    what the form made of ``before``): what a user should know was not kept."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        missing: list[str] = []
+        for key, value in before.items():
+            where = f"{path}.{key}" if path else str(key)
+            if key in after:
+                missing += left_out(value, after[key], where)
+            else:
+                missing.append(where)
+        return missing
+    return [] if before == after else [path or "(the whole body)"]
+
+
 def from_body(body: dict[str, Any]) -> Draft:
     """A draft showing a (checked, modern-shape) body; parts the form cannot hold are left out."""
     traits = _object(body.get("traits"))

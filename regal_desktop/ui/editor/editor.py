@@ -24,7 +24,7 @@ from regal_desktop.services.payload_files import PayloadFileError, read_payloads
 from regal_desktop.store.settings import DEFAULT_EVENT_SOURCE
 from regal_desktop.ui.editor.contact_form import ContactForm
 from regal_desktop.ui.editor.document import ContactDocument
-from regal_desktop.ui.editor.draft import input_findings
+from regal_desktop.ui.editor.draft import input_findings, left_out
 from regal_desktop.ui.editor.draft_files import (
     Autosave,
     DraftFileError,
@@ -245,13 +245,16 @@ class Editor(QSplitter):
         original = check(raw, region=self.context.region)
         self.show_payload(raw, path)
         self.recent.add(path)
-        if check(self.document.to_raw(), region=self.context.region).text != original.text:
-            problems = "\n".join(f"• {f.path}: {f.message}" for f in original.errors[:6])
+        kept = check(self.document.to_raw(), region=self.context.region)
+        if kept.text != original.text:
+            parts = left_out(original.body, kept.body)
+            listed = "\n".join(f"• {part}" for part in parts[:8])
+            more = f"\n… and {len(parts) - 8} more" if len(parts) > 8 else ""
             dialogs.show_warning(
                 self,
                 "Some parts were left out",
                 f"{path.name} has parts the form cannot hold; they were left out. Compare "
-                f"the preview with the file before saving.\n\n{problems}".rstrip(),
+                f"the preview with the file before saving.\n\n{listed}{more}".rstrip(),
             )
         self.message.emit(f"Opened {path}", 5000)
         return True
@@ -268,9 +271,9 @@ class Editor(QSplitter):
             (self.form.phones, [row.primary for row in draft.phones]),
             (self.form.emails, [row.primary for row in draft.emails]),
         )
-        for editor, primaries in points:
+        for table, primaries in points:
             if primaries:
-                editor.select_row(primaries.index(True) if True in primaries else 0, focus=False)
+                self.form.show_point(table, primaries.index(True) if True in primaries else 0)
                 break
         self.refresh_review()
         self._emit_title()

@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QGroupBox,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
@@ -268,3 +269,13 @@ def test_every_input_has_an_accessible_name(editor: Editor) -> None:
             if isinstance(widget, QLineEdit) and isinstance(widget.parent(), QComboBox):
                 continue  # a combo box's own line edit is named by the combo
             assert widget.accessibleName(), widget.objectName()
+
+
+def test_loading_another_contact_shows_its_consent_at_once(editor: Editor) -> None:
+    phone = {"isPrimary": True, "smsOptIn": {"subscribed": True, "timestamp": "2026-11-25"}}
+    editor.show_payload({"traits": {"phones": {"+19545582399": phone}}}, None)
+    title = editor.findChild(QGroupBox, "consentGroup")
+    assert title.title() == "Consent for +1 954-558-2399"
+    # The next contact's primary phone is in the same row: its consent still shows.
+    editor.show_payload({"traits": {"phones": {"+13055550123": phone}}}, None)
+    assert title.title() == "Consent for +1 305-555-0123"

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from regal_desktop.domain.model import ConsentState, body_text
 from regal_desktop.ui.editor.contact_points import LABEL
+from regal_desktop.ui.editor.draft import left_out
 from regal_desktop.ui.shell.build import build_main_window
 from regal_desktop.ui.shell.dialogs import SaveChoice
 from tests.helpers.desk import Desk
@@ -225,3 +226,29 @@ def test_label_cells_offer_the_usual_labels(qtbot: QtBot, desk: Desk) -> None:
     assert isinstance(combo, QComboBox) and combo.isEditable()
     labels = [combo.itemText(i) for i in range(combo.count())]
     assert labels == ["Mobile", "Home", "Work", "Landline", "Other"]
+
+
+def test_opening_a_file_names_exactly_the_parts_the_form_left_out(
+    tmp_path: Path, desk: Desk
+) -> None:
+    body = {
+        "userId": "u-3",
+        "traits": {
+            "emails": {
+                "jane@example.com": {"isPrimary": True},
+                "jane.work@example.com": {"isPrimary": False},
+            }
+        },
+    }
+    path = tmp_path / "partial.json"
+    path.write_text(json.dumps(body), encoding="utf-8")
+    assert desk.editor.open_path(path)
+    [warning] = desk.dialogs.warnings
+    assert warning.endswith("• traits.emails.jane.work@example.com.isPrimary")
+
+
+def test_left_out_lists_missing_and_changed_leaves_only() -> None:
+    before = {"a": 1, "b": {"c": 2, "d": [1]}, "e": "x"}
+    after = {"a": 1, "b": {"c": 3, "d": [1]}}
+    assert left_out(before, after) == ["b.c", "e"]
+    assert left_out(before, before) == []
