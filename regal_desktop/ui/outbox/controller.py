@@ -337,7 +337,10 @@ class SendController(QObject):
                 "The requests wait in the outbox.",
             )
         rejected = self._settle_watched()
-        self._say(" ".join(rejected) if rejected else summary.message, 30_000)
+        idle = not (summary.delivered or summary.rejected or summary.held or summary.remaining)
+        if rejected or summary.auth_failed or not idle:
+            # A run that found nothing to do must not hide what the last one said.
+            self._say(" ".join(rejected) if rejected else summary.message, 30_000)
         self.changes.notify(What.OUTBOX | What.HISTORY | What.DIRECTORY)
         self.finished.emit(summary)
 

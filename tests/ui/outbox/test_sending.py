@@ -228,3 +228,16 @@ def test_closing_the_window_while_delivering_stops_cleanly(
         assert not sending.controller.is_running()
         row = store.outbox.get(1)
         assert row is not None and row.state in ("delivered", "queued")
+
+
+def test_a_delivery_with_nothing_to_do_keeps_the_last_message(
+    qtbot: QtBot, open_desk: Callable[..., Desk]
+) -> None:
+    desk = open_desk(BODY)
+    desk.window.say("Regal rejected request 7", 30_000)
+    destination = desk.controller.keys.destination(desk.controller.account)
+    assert destination is not None
+    with qtbot.waitSignal(desk.controller.finished, timeout=10_000) as finished:
+        desk.controller.start(destination)
+    assert finished.args[0].delivered == 0 and finished.args[0].remaining == 0
+    assert desk.status() == "Regal rejected request 7"
