@@ -26,9 +26,8 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from regal_desktop import __version__
-from regal_desktop.context import open_paths
 from regal_desktop.logs import report_unexpected, setup_logging, stop_logging
-from regal_desktop.paths import AppPaths
+from regal_desktop.paths import AppPaths, app_paths
 from regal_desktop.ui.shell.window import MainWindow, app_icon, build_frame
 
 if TYPE_CHECKING:
@@ -143,7 +142,7 @@ def run_gui(argv: list[str]) -> int:
     """
     options = _parse(argv)
     app = _application()
-    paths = open_paths()
+    paths = app_paths().ensure()  # the folders only: the store opens after the first paint
     window = build_frame(paths)
     if options.smoke:
         qInstallMessageHandler(_forward_qt_message)

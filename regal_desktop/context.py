@@ -5,8 +5,8 @@ are no module-level globals.
 
 Importing this module is cheap (standard library and ``regal_desktop.paths`` only): the
 store, the accounts (pydantic) and the keychain are loaded when a context is opened or
-asked for them. ``open_paths`` gives just the folders, for a window frame that paints
-before anything else loads; ``open_context(paths=...)`` then opens the rest.
+asked for them. The window frame, which paints before anything else loads, takes just
+the folders (``paths.app_paths``); ``open_context(paths=...)`` then opens the rest.
 """
 
 from __future__ import annotations
@@ -76,12 +76,6 @@ class AppContext:
     def close(self) -> None:
         """Close the store."""
         self.store.close()
-
-
-def open_paths(environ: Mapping[str, str] | None = None) -> AppPaths:
-    """The application's folders for this run, created: all a window frame needs (its
-    state is in ``paths.window_settings``). Loads no store, no pydantic, no keychain."""
-    return app_paths(dict(os.environ if environ is None else environ)).ensure()
 
 
 def open_context(
