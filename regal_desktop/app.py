@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from regal_desktop import __version__
 from regal_desktop.logs import report_unexpected, setup_logging, stop_logging
-from regal_desktop.paths import AppPaths, app_paths
+from regal_desktop.paths import AppPaths, HomeError, app_paths
 from regal_desktop.ui.shell.window import MainWindow, app_icon, build_frame
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 #: Qt messages that say nothing about the application (headless platform plugins).
 _HARMLESS_QT_MESSAGES = frozenset({"This plugin does not support propagateSizeHints()"})
+
+_CANNOT_START = "Regal Desktop cannot start"
 
 #: How long ``--smoke`` waits for the first paint before calling the start a failure.
 _SMOKE_TIMEOUT_S = 20.0
@@ -81,7 +83,9 @@ class ShowUnexpected:
     def __call__(
         self, kind: type[BaseException], error: BaseException, trace: TracebackType | None
     ) -> None:
-        message = report_unexpected(error.with_traceback(trace), self.paths)
+        from regal_desktop.delivery.keys import scrub
+
+        message = report_unexpected(error.with_traceback(trace), self.paths, scrub)
         QMessageBox.warning(self.window, "Regal Desktop", message)
 
 
@@ -119,8 +123,8 @@ class _Start:
 
         try:
             app_context = open_context(paths=self.paths)
-        except StoreError as exc:
-            QMessageBox.critical(self.window, "Regal Desktop cannot start", str(exc))
+        except (StoreError, HomeError) as exc:
+            QMessageBox.critical(self.window, _CANNOT_START, str(exc))
             QApplication.exit(1)
             return
         self.desk = desk = compose(self.window, app_context)
@@ -142,14 +146,20 @@ def run_gui(argv: list[str]) -> int:
     """
     options = _parse(argv)
     app = _application()
-    paths = app_paths().ensure()  # the folders only: the store opens after the first paint
+    try:
+        paths = app_paths().ensure()  # the folders only: the store opens after the first paint
+    except HomeError as exc:
+        QMessageBox.critical(None, _CANNOT_START, str(exc))
+        return 1
     window = build_frame(paths)
     if options.smoke:
         qInstallMessageHandler(_forward_qt_message)
         painted = _wait_for_paint(app, window)
         window.close()
         return 0 if painted else 1
-    log = setup_logging(paths)
+    from regal_desktop.delivery.keys import scrub  # stdlib only: no keychain, no HTTP
+
+    log = setup_logging(paths, scrub=scrub)
     sys.excepthook = ShowUnexpected(window, paths)
     start = _Start(window, paths, options.file)
     _FirstPaint(window, then=start)

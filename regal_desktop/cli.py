@@ -57,6 +57,21 @@ def _display_problem() -> str | None:
     )
 
 
+#: The exit code of a command whose reader went away (``outbox list | head``): what a
+#: shell shows for a Unix tool ended by SIGPIPE.
+PIPE_CLOSED = 128 + 13
+
+
+def _pipe_closed() -> int:
+    """End quietly after the reader of the output went away, as Unix tools do."""
+    # What is still buffered cannot be written; pointing stdout at /dev/null keeps the
+    # interpreter's own flush at exit from printing an error.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return PIPE_CLOSED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     # No pydantic plugins are used; skipping their discovery saves a scan of every
@@ -65,7 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in COMMANDS:
         options = _command_parser().parse_args(args)
-        code: int = options.handler(options)
+        try:
+            code: int = options.handler(options)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return _pipe_closed()
         return code
     options = _gui_parser().parse_args(args)
     problem = _display_problem()

@@ -33,6 +33,9 @@ class AppContext:
     store: Store
     keys: KeyStore
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    #: The account this command works on (its ``--profile``); None: the default account.
+    #: ``REGAL_API_KEY`` is this account's key and no other's.
+    account: str | None = None
 
     @property
     def accounts(self) -> Accounts:
@@ -62,10 +65,13 @@ class AppContext:
         return self.paths.database
 
     def destination(self, profile: str | None = None, rate: float | None = None) -> Destination:
-        """Where a send goes now, with ``REGAL_ENDPOINT``/``REGAL_API_KEY`` applied."""
+        """Where a send goes now, with ``REGAL_ENDPOINT`` applied, and ``REGAL_API_KEY`` if
+        the profile is ``account`` (the one this command works on)."""
         from regal_desktop.services.accounts import destination
 
-        return destination(self.accounts, self.keys, self.environ, profile, rate)
+        return destination(
+            self.accounts, self.keys, self.environ, profile, rate, key_account=self.account
+        )
 
     def profile(self, name: str | None = None) -> AccountProfile:
         """Where a send would go (``REGAL_ENDPOINT`` applied), without reading the key."""

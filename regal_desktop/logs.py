@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from regal_desktop.paths import AppPaths
@@ -17,15 +18,38 @@ from regal_desktop.paths import AppPaths
 LOG_NAME = "regal-desktop.log"
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
+#: Takes secrets out of a text: the front ends pass ``delivery.keys.scrub`` (this module
+#: loads before the frame paints, so it cannot import the delivery layer itself).
+Scrub = Callable[[str], str]
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+class _ScrubbingFormatter(logging.Formatter):
+    """Formats a record, traceback included, through ``scrub``: an exception's message
+    may quote an API key that was refused."""
+
+    def __init__(self, scrub: Scrub) -> None:
+        super().__init__(_FORMAT)
+        self._scrub = scrub
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self._scrub(super().format(record))
+
 
 def log_file(paths: AppPaths) -> Path:
     """Where the log is written."""
     return paths.logs / LOG_NAME
 
 
-def setup_logging(paths: AppPaths, level: int = logging.INFO) -> logging.Handler | None:
-    """Send the ``regal_desktop`` loggers to the log file; returns the handler to pass to
-    ``stop_logging`` (None when the file cannot be written: that never stops the app)."""
+def setup_logging(
+    paths: AppPaths, level: int = logging.INFO, scrub: Scrub = _as_is
+) -> logging.Handler | None:
+    """Send the ``regal_desktop`` loggers to the log file, every line through ``scrub``;
+    returns the handler to pass to ``stop_logging`` (None when the file cannot be
+    written: that never stops the app)."""
     # logging.handlers brings socket, pickle and queue: loaded here, not at start-up.
     from logging.handlers import RotatingFileHandler
 
@@ -38,7 +62,7 @@ def setup_logging(paths: AppPaths, level: int = logging.INFO) -> logging.Handler
         handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None  # a read-only or full disk must not stop the application
-    handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.setFormatter(_ScrubbingFormatter(scrub))
     logger.addHandler(handler)
     logger.setLevel(level)
     return handler
@@ -51,10 +75,12 @@ def stop_logging(handler: logging.Handler | None) -> None:
         handler.close()
 
 
-def report_unexpected(error: BaseException, paths: AppPaths) -> str:
-    """Log ``error`` with its traceback; return the one sentence to show a person."""
+def report_unexpected(error: BaseException, paths: AppPaths, scrub: Scrub = _as_is) -> str:
+    """Log ``error`` with its traceback; return the one sentence to show a person, its
+    text through ``scrub``."""
     logging.getLogger("regal_desktop").error(
         "unexpected error", exc_info=(type(error), error, error.__traceback__)
     )
-    what = str(error).splitlines()[0] if str(error) else type(error).__name__
+    text = scrub(str(error))
+    what = text.splitlines()[0] if text.strip() else type(error).__name__
     return f"Something went wrong: {what}. The details are in {log_file(paths)}."

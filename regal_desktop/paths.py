@@ -16,6 +16,20 @@ from pathlib import Path
 
 APP_NAME = "regal-desktop"
 HOME_VARIABLE = "REGAL_DESKTOP_HOME"
+_ADVICE = f"set {HOME_VARIABLE} to a folder you can write to"
+
+
+class HomeError(Exception):
+    """The application's folders cannot be created or written; ``str()`` is one line
+    naming the folder, why, and what to do."""
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The first part of ``folder`` that exists but is a file, or None."""
+    for part in (*reversed(folder.parents), folder):
+        if part.exists() and not part.is_dir():
+            return part
+    return None
 
 
 @dataclass(frozen=True)
@@ -37,9 +51,24 @@ class AppPaths:
         return self.config / "window.ini"
 
     def ensure(self) -> AppPaths:
-        """Create the folders (private to the user) and return self."""
+        """Create the folders (private to the user) and return self; HomeError when one
+        cannot be created or the data folder cannot be written (a file in the way, a
+        read-only disk, no permission)."""
         for folder in (self.data, self.config, self.logs):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError as exc:
+                blocker = _file_in_the_way(folder)
+                reason = (
+                    f"{blocker} is a file, not a folder"
+                    if blocker is not None
+                    else (exc.strerror or str(exc)).lower()
+                )
+                raise HomeError(f"{folder}: cannot be created: {reason}; {_ADVICE}") from None
+        # The database, its journal and the exports need the data folder writable; a
+        # read-only one would fail later, deep in SQLite, with a vaguer message.
+        if not os.access(self.data, os.W_OK | os.X_OK):
+            raise HomeError(f"{self.data}: cannot be written (read-only); {_ADVICE}")
         return self
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 import sys
 import time
@@ -11,12 +12,19 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from regal_desktop.context import AppContext, open_context
+from regal_desktop.delivery.keys import scrub
 from regal_desktop.delivery.report import Progress
 from regal_desktop.domain.check import Checked
+from regal_desktop.domain.visible import visible
 from regal_desktop.logs import report_unexpected, setup_logging, stop_logging
-from regal_desktop.paths import app_paths
+from regal_desktop.paths import HomeError, app_paths
 from regal_desktop.services.checking import check_known
-from regal_desktop.services.payload_files import LoadedPayload, PayloadFileError, read_payloads
+from regal_desktop.services.payload_files import (
+    LoadedPayload,
+    PayloadFileError,
+    iter_payloads,
+    read_payloads,
+)
 from regal_desktop.store import StoreError
 from regal_desktop.store.db import is_busy
 
@@ -41,9 +49,9 @@ def context() -> Iterator[AppContext]:
     """Open the application context for one command, reporting store problems plainly."""
     try:
         ctx = open_context()
-    except StoreError as exc:
+    except (StoreError, HomeError) as exc:
         raise fail(str(exc)) from None
-    log = setup_logging(ctx.paths)
+    log = setup_logging(ctx.paths, scrub=scrub)
     try:
         for notice in ctx.store.notices:
             print(f"regal-desktop: {notice}", file=sys.stderr)
@@ -51,21 +59,45 @@ def context() -> Iterator[AppContext]:
     except (CommandError, StoreError, sqlite3.DatabaseError, KeyboardInterrupt):
         raise
     except Exception as exc:
+        if is_output_error(exc):
+            raise  # where the output goes, not a bug: ``run`` and ``cli.main`` say so
         # A bug, not bad input: the details go to the log, the person gets one sentence.
-        raise fail(report_unexpected(exc, ctx.paths), PROBLEM) from exc
+        raise fail(report_unexpected(exc, ctx.paths, scrub), PROBLEM) from exc
     finally:
         stop_logging(log)
         ctx.close()
 
 
+#: Errors of writing the output: a closed pipe (``outbox list | head``), a full disk.
+_OUTPUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
+def is_output_error(exc: BaseException) -> bool:
+    """True for an error of writing the output (or a file): a closed pipe, a full disk."""
+    return isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS
+
+
 def run(handler: Callable[[Any], int]) -> Callable[[Any], int]:
-    """Wrap a handler so CommandError becomes a message and an exit code."""
+    """Wrap a handler so CommandError becomes a message and an exit code.
+
+    A closed pipe (``BrokenPipeError``) goes on to ``cli.main``, which ends quietly; a
+    full disk under the output is one line, exit 2.
+    """
 
     def wrapped(options: Any) -> int:
         try:
-            return handler(options)
+            code = handler(options)
+            sys.stdout.flush()  # output to a pipe or a file fails here, if it fails
+            return code
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            if not is_output_error(exc):
+                raise
+            print(f"regal-desktop: cannot write the output: {exc.strerror}", file=sys.stderr)
+            return USAGE
         except CommandError as exc:
-            print(f"regal-desktop: {exc}", file=sys.stderr)
+            print(f"regal-desktop: {visible(str(exc), keep_lines=True)}", file=sys.stderr)
             return exc.code
         except StoreError as exc:
             print(f"regal-desktop: {exc}", file=sys.stderr)
@@ -84,8 +116,30 @@ def run(handler: Callable[[Any], int]) -> Callable[[Any], int]:
     return wrapped
 
 
+class PayloadStream:
+    """Every payload of ``files``, read one at a time (a 200 MB file never sits in
+    memory). A file that cannot be read is said on standard error when it is met, its
+    remaining payloads are skipped and the next file is read; ``problems`` counts them."""
+
+    def __init__(self, files: list[str]) -> None:
+        self.files = files
+        self.problems = 0
+        self.count = 0
+
+    def __iter__(self) -> Iterator[LoadedPayload]:
+        for name in self.files:
+            try:
+                for payload in iter_payloads(Path(name)):
+                    self.count += 1
+                    yield payload
+            except PayloadFileError as exc:
+                self.problems += 1
+                print(visible(str(exc)), file=sys.stderr)
+
+
 def load_all(files: list[str]) -> tuple[list[LoadedPayload], list[str]]:
-    """Every payload of every file, and the messages of files that could not be read."""
+    """Every payload of every file, and the messages of files that could not be read
+    (all in memory: for a few files; commands read ``PayloadStream``)."""
     loaded: list[LoadedPayload] = []
     problems: list[str] = []
     for name in files:
@@ -104,7 +158,7 @@ def check_with_directory(ctx: AppContext, raw: Any) -> Checked:
 def print_findings(source: str, checked: Checked, out: TextIO) -> None:
     """One line per finding: ``FILE: error|warning: PATH: message``."""
     for finding in checked.findings:
-        print(f"{source}: {finding}", file=out)
+        print(visible(f"{source}: {finding}"), file=out)
 
 
 class ProgressLine:

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from regal_desktop.commands.common import OK, PROBLEM, context, fail, run
+from regal_desktop.domain.visible import visible
 
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -36,5 +37,6 @@ def _find(options: argparse.Namespace) -> int:
     if not found:
         raise fail(f"no contact matches {options.text!r}", PROBLEM)
     for contact in found:
-        print("\t".join([contact.display, contact.name, contact.user_id or ""]))
+        fields = [contact.display, contact.name, contact.user_id or ""]
+        print("\t".join(visible(field) for field in fields))
     return OK

@@ -10,6 +10,7 @@ from typing import Any
 
 from regal_desktop.commands.common import OK, context, fail, run
 from regal_desktop.domain.consent import consent_changes, describe_change
+from regal_desktop.domain.visible import visible
 from regal_desktop.services.evidence import (
     FORMATS,
     ExportError,
@@ -42,7 +43,7 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         "export",
         help="every consent change as CSV or JSON lines, with who sent it and Regal's answer",
         description="One row per consent change: point, kind, channel, subscribed, text, "
-        "ip, timestamp, source, operator, profile, queued_at, accepted_at, state, "
+        "ip, timestamp, source, operator, profile, endpoint, queued_at, accepted_at, state, "
         "request_id, sha256 (of the exact body sent). The file is written only when "
         "complete.",
     )
@@ -92,8 +93,8 @@ def _list(options: argparse.Namespace) -> int:
         return OK
     for row in rows:
         print(
-            f"{row.created_at}  {row.id:>6}  {row.state:<9}  {row.profile:<12}  "
-            f"{row.contact:<18}  {_consent_summary(row)}"
+            f"{row.created_at}  {row.id:>6}  {row.state:<9}  {visible(row.profile):<12}  "
+            f"{visible(row.contact):<18}  {visible(_consent_summary(row))}"
         )
     return OK
 

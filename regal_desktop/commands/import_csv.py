@@ -141,7 +141,9 @@ def _import(options: argparse.Namespace) -> int:
             return code
         ids = queue(ctx.store, plan.prepared(), dest, ctx.operator)
         print(f"queued {len(ids)} request(s) for profile {dest.profile.name}", file=sys.stderr)
-        return max(code, deliver_and_report(ctx, dest, ids, wait=options.wait))
+        return max(
+            code, deliver_and_report(ctx, dest, ids, wait=options.wait, timeout=options.timeout)
+        )
 
 
 def _write(plan: ImportPlan, options: argparse.Namespace) -> None:

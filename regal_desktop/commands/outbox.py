@@ -7,8 +7,11 @@ from typing import Any
 
 from regal_desktop.commands.common import OK, PROBLEM, context, fail, run
 from regal_desktop.commands.send import add_delivery_options, deliver_and_report, resolve
+from regal_desktop.context import AppContext
+from regal_desktop.delivery.endpoint import EndpointError
+from regal_desktop.domain.visible import visible
 from regal_desktop.services import requests
-from regal_desktop.store.states import RequestState
+from regal_desktop.services.accounts import AccountError
 
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -22,7 +25,7 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     add_delivery_options(flush)
     flush.set_defaults(handler=run(_flush))
     for name, text in (
-        ("retry", "queue a rejected or held request again"),
+        ("retry", "send a rejected or held request again, or a queued one now"),
         ("drop", "stop sending a request (it stays in the history)"),
     ):
         action = actions.add_parser(name, help=text)
@@ -32,17 +35,17 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def _list(options: argparse.Namespace) -> int:
     with context() as ctx:
-        rows = ctx.store.outbox.pending()
+        rows = requests.pending(ctx.store)
         if not rows:
             print("the outbox is empty")
             return OK
         print(f"{'ID':>6}  {'STATE':<9} {'TRIES':>5}  {'PROFILE':<12} {'CONTACT':<18} ANSWER")
         for row in rows:
-            answer = " ".join((row.last_answer or "").split())[:60]
+            answer = visible(" ".join((row.last_answer or "").split()))[:60]
             status = f"{row.last_status} " if row.last_status else ""
             print(
-                f"{row.id:>6}  {row.state:<9} {row.attempts:>5}  {row.profile:<12} "
-                f"{row.contact:<18} {status}{answer}"
+                f"{row.id:>6}  {row.state:<9} {row.attempts:>5}  {visible(row.profile):<12} "
+                f"{visible(row.contact):<18} {status}{answer}"
             )
     return OK
 
@@ -50,22 +53,36 @@ def _list(options: argparse.Namespace) -> int:
 def _flush(options: argparse.Namespace) -> int:
     with context() as ctx:
         dest = resolve(ctx, options)
-        pending = ctx.store.outbox.pending(dest.profile.name)
-        ids = [r.id for r in pending if r.state is RequestState.QUEUED]
+        pending = requests.pending(ctx.store, dest.profile.name)
+        # Also what another running sender holds: --wait waits until it is settled too.
+        ids = [r.id for r in pending if r.state.waiting]
         if not ids:
             print(f"nothing queued for profile {dest.profile.name}")
             return OK
-        return deliver_and_report(ctx, dest, ids, wait=options.wait)
+        return deliver_and_report(ctx, dest, ids, wait=options.wait, timeout=options.timeout)
 
 
 def _retry(options: argparse.Namespace) -> int:
     with context() as ctx:
+        endpoint = _endpoint_now(ctx, options.id)
         try:
-            requests.retry(ctx.store, options.id)
+            moved_from = requests.retry(ctx.store, options.id, endpoint)
         except (ValueError, KeyError) as exc:
             raise fail(str(exc), PROBLEM) from None
-    print(f"request {options.id} queued again; 'regal-desktop outbox flush' sends it")
+    where = f" for {endpoint} (it was queued for {moved_from})" if moved_from else ""
+    print(f"request {options.id} queued again{where}; 'regal-desktop outbox flush' sends it")
     return OK
+
+
+def _endpoint_now(ctx: AppContext, request_id: int) -> str | None:
+    """Where the account of request ``request_id`` sends now (None if unknown)."""
+    row = ctx.store.outbox.get(request_id)
+    if row is None:
+        return None
+    try:
+        return ctx.profile(row.profile).endpoint
+    except (AccountError, EndpointError):
+        return None  # an account since removed: the request keeps its endpoint
 
 
 def _drop(options: argparse.Namespace) -> int:

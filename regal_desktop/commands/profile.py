@@ -14,8 +14,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from regal_desktop.commands.common import OK, context, fail, run
-from regal_desktop.delivery.keys import KeychainUnavailable, mask
-from regal_desktop.services.accounts import DEFAULT_RATE, AccountError, AccountProfile
+from regal_desktop.delivery.keys import KeychainUnavailable, UnusableKey, clean_key, mask
+from regal_desktop.delivery.waits import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
+from regal_desktop.services import requests
+from regal_desktop.services.accounts import (
+    DEFAULT_RATE,
+    AccountError,
+    AccountProfile,
+    profile_message,
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -27,6 +34,22 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     add.add_argument("name")
     add.add_argument("--endpoint", required=True, help="https://... (http only on loopback)")
     add.add_argument("--rate", type=float, default=DEFAULT_RATE, help="requests per second")
+    add.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"how long an attempt waits for an answer (default {DEFAULT_TIMEOUT:g}); "
+        "each retry after it waits longer",
+    )
+    add.add_argument(
+        "--max-wait",
+        type=float,
+        default=DEFAULT_MAX_WAIT,
+        metavar="SECONDS",
+        help=f"the longest wait before a retry, whatever Retry-After or the clock says "
+        f"(default {DEFAULT_MAX_WAIT:g})",
+    )
     add.set_defaults(handler=run(_add))
     for name, text, handler in (
         (
@@ -47,15 +70,21 @@ def _list(options: argparse.Namespace) -> int:
         default = ctx.accounts.default_name()
         available = ctx.keys.available()
         for profile in ctx.accounts.all():
-            key = ctx.keys.get(profile.name) if available and not profile.is_sandbox else None
+            try:
+                key = ctx.keys.get(profile.name) if available and not profile.is_sandbox else None
+                unusable = ""
+            except UnusableKey:
+                key, unusable = None, "key unusable (set it again)"
             marks = [
                 "default" if profile.name == default else "",
                 "PRODUCTION" if profile.is_production else "",
-                f"key {mask(key)}" if key else ("" if profile.is_sandbox else "no key"),
+                unusable
+                or (f"key {mask(key)}" if key else ("" if profile.is_sandbox else "no key")),
             ]
             where = "built-in sandbox" if profile.is_sandbox else profile.endpoint
             print(
                 f"{profile.name:<14} {where:<40} {profile.rate:g}/s  "
+                f"timeout {profile.timeout:g} s, waits {profile.max_wait:g} s at most  "
                 + " ".join(m for m in marks if m)
             )
         if not available:
@@ -65,15 +94,31 @@ def _list(options: argparse.Namespace) -> int:
 
 def _add(options: argparse.Namespace) -> int:
     try:
-        profile = AccountProfile(name=options.name, endpoint=options.endpoint, rate=options.rate)
+        profile = AccountProfile(
+            name=options.name,
+            endpoint=options.endpoint,
+            rate=options.rate,
+            timeout=options.timeout,
+            max_wait=options.max_wait,
+        )
     except ValidationError as exc:
-        raise fail("; ".join(str(e["msg"]) for e in exc.errors())) from None
+        raise fail(profile_message(exc)) from None
     with context() as ctx:
         try:
             ctx.accounts.save(profile)
         except AccountError as exc:
             raise fail(str(exc)) from None
+        elsewhere = requests.queued_elsewhere(ctx.store, profile.name, profile.endpoint)
     print(f"profile {profile.name} saved" + (" (production)" if profile.is_production else ""))
+    if elsewhere:
+        print(
+            f"regal-desktop: {len(elsewhere)} request(s) of profile {profile.name} were queued "
+            f"for {elsewhere[0].endpoint}: they will be held, not sent to {profile.endpoint}; "
+            "'regal-desktop outbox retry ID' sends one there, 'outbox drop ID' gives it up",
+            file=sys.stderr,
+        )
+    if profile.warning:
+        print(f"regal-desktop: warning: {profile.warning}", file=sys.stderr)
     return OK
 
 
@@ -84,15 +129,19 @@ def _set_key(options: argparse.Namespace) -> int:
         except AccountError as exc:
             raise fail(str(exc)) from None
         if sys.stdin.isatty():
-            key = getpass.getpass(f"API key for {options.name}: ")
+            typed = getpass.getpass(f"API key for {options.name}: ")
         else:
-            key = sys.stdin.readline()
-        key = key.strip()
+            # All of it: a key wrapped over two lines must be refused, not cut at the break.
+            typed = sys.stdin.read()
+        try:
+            key = clean_key(typed, "the API key read from standard input")
+        except UnusableKey as exc:
+            raise fail(f"{exc}; nothing was stored") from None
         if not key:
             raise fail("no key given; nothing was stored")
         try:
             ctx.keys.set(options.name, key)
-        except KeychainUnavailable as exc:
+        except (KeychainUnavailable, UnusableKey) as exc:
             raise fail(str(exc)) from None
     print(f"key for {options.name} stored in the keychain ({mask(key)})")
     return OK

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from regal_desktop.commands.common import OK, fail, run
+from regal_desktop.domain.visible import visible
 from regal_desktop.sandbox.server import Received, serve_forever
 from regal_desktop.services.clock import clock_time
 
@@ -30,7 +31,7 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def _print_request(received: Received) -> None:
     stamp = clock_time()
-    first = " ".join(received.body.split())[:100]
+    first = visible(" ".join(received.body.split()))[:100]
     state = "accepted" if received.authorized else "refused (wrong key)"
     print(f"{stamp} {state}: {first}", flush=True)
 

@@ -10,9 +10,9 @@ from regal_desktop.commands.common import (
     OK,
     PROBLEM,
     USAGE,
+    PayloadStream,
     check_with_directory,
     context,
-    load_all,
     print_findings,
     run,
 )
@@ -38,18 +38,16 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def _validate(options: argparse.Namespace) -> int:
-    loaded, problems = load_all(options.files)
-    for problem in problems:
-        print(problem, file=sys.stderr)
     findings_out = sys.stderr if options.print_body else sys.stdout
     has_errors = False
+    payloads = PayloadStream(options.files)
     with context() as ctx:
-        for payload in loaded:
+        for payload in payloads:  # one at a time: a file of any size in little memory
             checked = check_with_directory(ctx, payload.raw)
             print_findings(payload.source, checked, findings_out)
             has_errors = has_errors or not checked.sendable
             if options.print_body and checked.sendable:
                 print(checked.text)
-    if problems:
+    if payloads.problems:
         return USAGE
     return PROBLEM if has_errors else OK

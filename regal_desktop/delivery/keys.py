@@ -8,7 +8,10 @@ session.
 
 from __future__ import annotations
 
+import base64
 import importlib
+import json
+import re
 from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
@@ -27,6 +30,102 @@ _BACKEND_NAMES = {
 
 class KeychainUnavailable(RuntimeError):  # noqa: N818 - the name others already call
     """The keychain cannot store the key; it will have to be entered each session."""
+
+
+class UnusableKey(ValueError):  # noqa: N818 - reads as what it is: an unusable key
+    """A key that cannot be sent in an HTTP header; the one-line message says why and
+    never holds the key."""
+
+
+#: Keys this process has read or been given, so ``scrub`` can take them out of any text,
+#: and their spellings (longest first) to look for.
+_seen: set[str] = set()
+_forms: list[str] = []
+#: Shorter texts are not keys; scrubbing them would garble ordinary messages.
+_SHORTEST_SECRET = 8
+#: What a scrubbed key is replaced by.
+HIDDEN = "[API key hidden]"
+
+
+def _what_is_wrong(char: str) -> str:
+    if char in "\r\n":
+        return "a line break"
+    if char == "\t":
+        return "a tab"
+    if ord(char) < 0x20 or ord(char) == 0x7F:
+        return f"a control character ({char.encode('unicode_escape').decode('ascii')})"
+    return f"a character that is not plain ASCII (U+{ord(char):04X})"
+
+
+def key_problem(text: str, where: str = "the API key") -> str | None:
+    """Why ``text`` (without surrounding white space) cannot be an HTTP header value, in
+    one line naming ``where`` and the position of the first bad character (a line break,
+    a control character, a character beyond ASCII), never the key; None if it can.
+
+    Remembers nothing: for checking a key as it is typed.
+    """
+    for position, char in enumerate(text.strip(), start=1):
+        if not " " <= char <= "~":
+            return (
+                f"{where} contains {_what_is_wrong(char)} at character {position}, which an "
+                "HTTP header cannot carry; enter the key again on one line"
+            )
+    return None
+
+
+def clean_key(text: str, where: str = "the API key") -> str:
+    """``text`` without surrounding white space, or ``UnusableKey`` (with the one line of
+    ``key_problem``) if it cannot be an HTTP header value.
+
+    An empty result is returned as is: callers say "no key" in their own words. Every key
+    seen here, usable or not, is remembered for ``scrub``.
+    """
+    remember(text)
+    problem = key_problem(text, where)
+    if problem:
+        raise UnusableKey(problem)
+    key = text.strip()
+    remember(key)
+    return key
+
+
+def remember(key: str | None) -> None:
+    """Note ``key`` so that ``scrub`` removes it from every text of this process."""
+    global _forms
+    if key and len(key.strip()) >= _SHORTEST_SECRET and key not in _seen:
+        _seen.add(key)
+        _forms = sorted(set(_forms) | _spellings(key), key=len, reverse=True)
+
+
+def _spellings(key: str) -> set[str]:
+    """The key as it may appear in a message: raw, trimmed, escaped as ``repr``, bytes
+    or JSON print it, in base64, and each of its lines on its own."""
+    raw = key.encode("utf-8", "surrogatepass")
+    forms = {
+        key,
+        key.strip(),
+        repr(key)[1:-1],
+        repr(raw)[2:-1],
+        key.encode("unicode_escape").decode("ascii"),
+        json.dumps(key)[1:-1],
+        base64.b64encode(raw).decode("ascii"),
+        base64.urlsafe_b64encode(raw).decode("ascii").rstrip("="),
+    }
+    forms.update(re.split(r"[^ -~]+|\s+", key))
+    return {form for form in forms if len(form) >= _SHORTEST_SECRET}
+
+
+def scrub(text: str, *keys: str | None) -> str:
+    """``text`` with every spelling of ``keys`` and of every key this process has read
+    replaced by ``[API key hidden]``: for answers, log lines and error messages."""
+    for key in keys:
+        remember(key)
+    if not text:
+        return text
+    for form in _forms:
+        if form in text:
+            text = text.replace(form, HIDDEN)
+    return text
 
 
 def mask(key: str) -> str:
@@ -73,16 +172,24 @@ class KeyStore:
         return _BACKEND_NAMES.get(first, str(name))
 
     def get(self, profile: str) -> str | None:
-        """The key stored for ``profile``, or None (also when there is no keychain)."""
+        """The key stored for ``profile`` (trimmed), or None (also when there is no
+        keychain); ``UnusableKey`` when what is stored cannot be sent in a header."""
         keyring = _keyring()
         try:
             password: str | None = keyring.get_password(self.service, profile)
         except keyring.errors.KeyringError:
             return None
-        return password
+        if password is None:
+            return None
+        where = f"the API key saved in the keychain for profile {profile!r}"
+        return clean_key(password, where) or None
 
     def set(self, profile: str, key: str) -> None:
-        """Store ``key`` for ``profile``; raise ``KeychainUnavailable`` if it cannot."""
+        """Store ``key`` for ``profile``; raise ``KeychainUnavailable`` if it cannot, and
+        ``UnusableKey`` (before touching the keychain) if it cannot be sent in a header."""
+        key = clean_key(key, f"the API key for profile {profile!r}")
+        if not key:
+            raise UnusableKey(f"the API key for profile {profile!r} is empty")
         if not self.available():
             raise KeychainUnavailable(
                 f"no keychain is available on this computer, so the API key for profile "
@@ -110,8 +217,12 @@ class KeyStore:
 
 
 def resolve_key(profile: str, environ: Mapping[str, str], store: KeyStore) -> str | None:
-    """The key to use for ``profile``: ``REGAL_API_KEY`` wins, then the keychain."""
-    from_env = environ.get(ENV_KEY, "").strip()
+    """The key to use for ``profile``: ``REGAL_API_KEY`` wins, then the keychain.
+
+    ``UnusableKey`` (one line, naming where the key came from) when the key found cannot
+    be sent in an HTTP header.
+    """
+    from_env = clean_key(environ.get(ENV_KEY, ""), ENV_KEY)
     if from_env:
         return from_env
     return store.get(profile)

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from regal_desktop.delivery.keys import scrub
 from regal_desktop.store import Store, open_store
 from regal_desktop.store.db import is_busy
 from regal_desktop.store.outbox import AttemptResult
@@ -31,8 +33,11 @@ _BUSY_PATIENCE = 120.0
 class Recorder:
     """Batches ``AttemptResult``s into ``Outbox.record`` transactions (one event loop)."""
 
-    def __init__(self, db_path: Path, *, interval: float = 0.02, batch: int = 12) -> None:
+    def __init__(
+        self, db_path: Path, *, interval: float = 0.02, batch: int = 12, key: str | None = None
+    ) -> None:
         self.db_path = db_path
+        self._key = key  # scrubbed from every answer before it is written
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="regal-recorder")
         self._store: Store | None = None  # opened on, and only used by, the writer thread
         self.interval = interval
@@ -43,7 +48,11 @@ class Recorder:
         self._closing = False
 
     async def add(self, result: AttemptResult) -> None:
-        """Queue ``result`` and return once it is committed (or raise if writing failed)."""
+        """Queue ``result`` and return once it is committed (or raise if writing failed).
+
+        The answer is kept without the key (a receiver may echo it, an error may quote it).
+        """
+        result = dataclasses.replace(result, answer=scrub(result.answer, self._key))
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._pending.append((result, done))
         self._has_work.set()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from regal_desktop.domain.visible import visible
+
 #: How much of Regal's message an answer line keeps.
 _ANSWER_LIMIT = 300
 
@@ -42,12 +44,13 @@ def regal_answer(status: int | None, answer: str | None) -> str:
     """Regal's answer in one line: ``HTTP 400: phone is invalid``, or the network error.
 
     ``answer`` is the stored body (or the error text when no HTTP answer came back); a
-    JSON body's ``message`` is what people read, and white space is folded.
+    JSON body's ``message`` is what people read, white space is folded, and control
+    characters (a terminal's escape sequences) are shown as escapes (``\\x1b``), never obeyed.
     """
     if not answer and status is None:
         return ""
     if status is None:
-        return answer or ""
+        return visible(" ".join((answer or "").split()))
     message = answer or ""
     try:
         parsed = json.loads(message)
@@ -55,7 +58,7 @@ def regal_answer(status: int | None, answer: str | None) -> str:
         parsed = None
     if isinstance(parsed, dict) and isinstance(parsed.get("message"), str):
         message = parsed["message"]
-    message = " ".join(message.split())
+    message = visible(" ".join(message.split()))
     if len(message) > _ANSWER_LIMIT:
         message = message[:_ANSWER_LIMIT] + "…"
     return f"HTTP {status}: {message}" if message else f"HTTP {status}"

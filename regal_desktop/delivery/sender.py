@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import sqlite3
 import threading
 import time
@@ -25,12 +26,14 @@ import httpx
 
 from regal_desktop.delivery.client import Backoff, classify, post
 from regal_desktop.delivery.endpoint import check_endpoint, is_loopback
+from regal_desktop.delivery.keys import UnusableKey
 from regal_desktop.delivery.ratelimit import DEFAULT_RATE, RateLimiter
 from regal_desktop.delivery.recorder import Recorder
 from regal_desktop.delivery.report import Progress, Summary
+from regal_desktop.delivery.waits import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT, attempt_timeout
 from regal_desktop.store import open_store
-from regal_desktop.store.claimers import is_claimer_alive, this_claimer
-from regal_desktop.store.db import is_busy, utc_now
+from regal_desktop.store.claimers import HEARTBEAT, is_claimer_alive, this_claimer
+from regal_desktop.store.db import StoreError, is_busy, utc_now
 from regal_desktop.store.outbox import AttemptResult, Claimed, Outbox, Outcome
 from regal_desktop.store.states import RequestState
 
@@ -51,7 +54,16 @@ class DeliveryTarget:
     key: str | None = field(repr=False)
     rate: float = DEFAULT_RATE
     workers: int = 24
-    timeout: float = 10.0
+    #: Seconds the first attempt waits for an answer; later ones wait longer
+    #: (``waits.attempt_timeout``).
+    timeout: float = DEFAULT_TIMEOUT
+    #: The longest wait before a retry, whatever ``Retry-After`` or the clock says.
+    max_wait: float = DEFAULT_MAX_WAIT
+    #: The endpoint its requests were queued for: the profile's (``sandbox`` for the
+    #: built-in receiver, whose URL changes every run). Queued requests of the profile
+    #: that name another are held, never sent here. None (tools, tests): every request
+    #: of the profile, wherever it was queued for.
+    queued_for: str | None = None
 
 
 class Sender:
@@ -72,8 +84,12 @@ class Sender:
             raise ValueError(f"workers must be at least 1, got {target.workers}")
         if target.rate < 1:
             raise ValueError(f"rate must be at least 1 request per second, got {target.rate:g}")
-        if target.timeout <= 0:
-            raise ValueError(f"timeout must be positive, got {target.timeout:g} seconds")
+        if not 0 < target.timeout < math.inf:
+            raise ValueError(f"timeout must be positive and finite, got {target.timeout:g} seconds")
+        if not 0 < target.max_wait < math.inf:
+            raise ValueError(
+                f"the longest wait must be positive and finite, got {target.max_wait:g} seconds"
+            )
         self.db_path = db_path
         self.target = target
         self.transport = transport
@@ -89,7 +105,8 @@ class Sender:
         self._outcomes: Counter[Outcome] = Counter()
         self._retrying: set[int] = set()
         self._in_flight = 0
-        self._refused_status: int | None = None
+        self._refusal: str | None = None  # why the key was refused, said once
+        self._moved: set[int] = set()  # held: queued for another endpoint than this run's
         self._halt = asyncio.Event()
         self._wake = asyncio.Event()
 
@@ -129,11 +146,15 @@ class Sender:
 
     async def _drain(self, outbox: Outbox, stop: asyncio.Event | None) -> Summary:
         outbox.recover()
+        self._hold_moved(outbox)
         target = self.target
         limiter = RateLimiter(target.rate)
-        recorder = Recorder(self.db_path, batch=max(1, target.workers // 2))
+        recorder = Recorder(self.db_path, batch=max(1, target.workers // 2), key=target.key)
         queue: asyncio.Queue[Claimed | None] = asyncio.Queue()
-        watchers = [asyncio.create_task(self._report(outbox))]
+        watchers = [
+            asyncio.create_task(self._report(outbox)),
+            asyncio.create_task(self._renew(outbox)),
+        ]
         if stop is not None:
             watchers.append(asyncio.create_task(self._watch(stop)))
         try:
@@ -198,7 +219,13 @@ class Sender:
         while not self._halt.is_set():
             if queue.qsize() < workers:
                 try:
-                    claimed = outbox.claim(profile, 2 * workers - queue.qsize(), self.claimer)
+                    claimed = outbox.claim(
+                        profile,
+                        2 * workers - queue.qsize(),
+                        self.claimer,
+                        endpoint=self.target.queued_for,
+                        max_wait=self.target.max_wait,
+                    )
                 except sqlite3.OperationalError as exc:
                     if not is_busy(exc):
                         raise
@@ -210,11 +237,12 @@ class Sender:
                     queue.put_nowait(item)
                 if claimed:
                     continue
+                self._hold_moved(outbox)  # queued meanwhile for another endpoint
                 if queue.empty() and self._in_flight == 0:
                     if outbox.waiting(profile) == 0:
                         return
                     outbox.recover()  # a sender that died during this run
-                due = outbox.next_due(profile)
+                due = outbox.next_due(profile, max_wait=self.target.max_wait)
                 wait = 0.5 if due is None else min(0.5, due - time.time())
                 await self._nap(wait)
             else:
@@ -250,29 +278,72 @@ class Sender:
         self, client: httpx.AsyncClient, item: Claimed, recorder: Recorder, limiter: RateLimiter
     ) -> None:
         started = utc_now()
+        unusable: UnusableKey | None = None
         try:
             status, answer, retry_after = await post(
-                client, self.target.endpoint, self.target.key, item.body
+                client,
+                self.target.endpoint,
+                self.target.key,
+                item.body,
+                timeout=attempt_timeout(self.target.timeout, item.attempts),
             )
+        except UnusableKey as exc:
+            # The request cannot be built: a refused key (held), not a network failure.
+            unusable = exc
+            status, answer, retry_after = None, f"not sent: {exc}", None
         finally:
             # The answer is in: this request can no longer reach the server. Released
             # before the (batched) write so the wait for the disk does not eat the rate.
             limiter.release()
-        outcome = classify(status, answer)
+        outcome = Outcome.HELD if unusable else classify(status, answer)
         next_at = 0.0
         if outcome is Outcome.RETRY:
-            next_at = time.time() + self.backoff.after(item.attempts, retry_after)
+            # A timeout backs off like any other failure; no wait outlasts ``max_wait``.
+            wait = self.backoff.after(item.attempts, retry_after)
+            next_at = time.time() + min(wait, self.target.max_wait)
         await recorder.add(
-            AttemptResult(item.id, started, utc_now(), status, answer, outcome, next_at)
+            AttemptResult(
+                item.id, started, utc_now(), status, answer, outcome, next_at, self.target.endpoint
+            )
         )
         self._outcomes[outcome] += 1
         if outcome is Outcome.RETRY:
             self._retrying.add(item.id)
         else:
             self._retrying.discard(item.id)
-        if outcome is Outcome.HELD and self._refused_status is None:
-            self._refused_status = status
+        if outcome is Outcome.HELD and self._refusal is None:
+            profile = self.target.profile
+            self._refusal = (
+                f"Not sent for profile {profile}: {unusable}; nothing more was sent"
+                if unusable
+                else f"Regal refused the API key for profile {profile} (HTTP {status}); "
+                "nothing more was sent"
+            )
             self._stop_now()
+
+    def _hold_moved(self, outbox: Outbox) -> None:
+        """Hold the profile's requests queued for another endpoint: they were confirmed
+        for that one, and this run's key may not be theirs."""
+        if self.target.queued_for is None:
+            return
+        moved = outbox.hold_moved(self.target.profile, self.target.queued_for)
+        if moved:
+            log.warning(
+                "profile %s: %d request(s) queued for another endpoint held",
+                self.target.profile,
+                len(moved),
+            )
+            self._moved.update(moved)
+
+    async def _renew(self, outbox: Outbox) -> None:
+        """Renew the lease of this process's claims while the run lasts (``claimers``)."""
+        while True:
+            await asyncio.sleep(HEARTBEAT)
+            try:
+                outbox.renew(self.claimer)
+            except (sqlite3.Error, StoreError) as exc:
+                # Locked or failing: the lease lasts several heartbeats; the next one tries.
+                log.warning("claims not renewed, trying at the next heartbeat: %s", exc)
 
     def _hand_back(self, outbox: Outbox) -> None:
         """Put requests claimed by this run but never sent back in the queue."""
@@ -309,18 +380,18 @@ class Sender:
         remaining = outbox.waiting(profile)
         delivered = self._outcomes[Outcome.DELIVERED]
         rejected = self._outcomes[Outcome.REJECTED]
-        held = self._outcomes[Outcome.HELD]
-        if self._refused_status is not None:
-            message = (
-                f"Regal refused the API key for profile {profile} "
-                f"(HTTP {self._refused_status}); nothing more was sent"
-            )
+        held = self._outcomes[Outcome.HELD] + len(self._moved)
+        if self._refusal is not None:
+            message = self._refusal
         else:
             message = f"Delivered {delivered} request{'s' * (delivered != 1)} for profile {profile}"
             if rejected:
                 message += f"; {rejected} rejected by Regal (see the outbox to fix and resend)"
+            if self._moved:
+                message += (
+                    f"; {len(self._moved)} held: queued before the profile's endpoint changed "
+                    "(see the outbox to retry or drop)"
+                )
             if remaining:
                 message += f"; stopped with {remaining} still in the outbox"
-        return Summary(
-            delivered, rejected, held, remaining, self._refused_status is not None, message
-        )
+        return Summary(delivered, rejected, held, remaining, self._refusal is not None, message)

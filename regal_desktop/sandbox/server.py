@@ -29,7 +29,8 @@ EVENTS_PATH = "/events"
 class Faults:
     """Misbehaviour to inject; each share is a probability between 0 and 1 per request.
 
-    ``retry_after`` is sent as the ``Retry-After`` header with every 429 when set.
+    ``retry_after`` is sent as the ``Retry-After`` header with every 429 when set; several
+    values are sent in turn, one per 429.
     """
 
     latency: float = 0.0
@@ -38,7 +39,7 @@ class Faults:
     drop_rate: float = 0.0
     hang: bool = False
     seed: int | None = None
-    retry_after: str | None = None
+    retry_after: str | tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,8 @@ class _Server(ThreadingHTTPServer):
             return True
         roll -= faults.drop_rate
         if roll < faults.throttle_rate:
-            extra = {"Retry-After": faults.retry_after} if faults.retry_after else {}
+            value = self.sandbox.next_retry_after()
+            extra = {"Retry-After": value} if value else {}
             handler._answer(429, _json("Too Many Requests"), extra)
             return True
         roll -= faults.throttle_rate
@@ -227,6 +229,7 @@ class Sandbox:
         self.on_request = on_request
         self._received: deque[Received] = deque(maxlen=keep)
         self._accepted = 0
+        self._throttled = 0
         self._lock = threading.Lock()
         self._rng = random.Random(self.faults.seed)
         self._server: _Server | None = None
@@ -257,6 +260,15 @@ class Sandbox:
     def arrivals(self) -> list[float]:
         """Arrival times (``time.monotonic()``) of the accepted requests still kept."""
         return [item.at for item in self.received if item.status == 200]
+
+    def next_retry_after(self) -> str | None:
+        """The ``Retry-After`` value of the next 429 (``Faults.retry_after`` in turn)."""
+        values = self.faults.retry_after
+        if values is None or isinstance(values, str):
+            return values
+        with self._lock:
+            self._throttled += 1
+            return values[(self._throttled - 1) % len(values)] if values else None
 
     def roll(self) -> float:
         """A number in [0, 1) from the seeded generator shared by all connections."""

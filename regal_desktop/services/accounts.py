@@ -9,13 +9,30 @@ scripts and tests.
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
-from regal_desktop.delivery.endpoint import REGAL_ENDPOINT, check_endpoint, is_loopback
-from regal_desktop.delivery.keys import KeyStore, resolve_key
+from regal_desktop.delivery.endpoint import (
+    REGAL_ENDPOINT,
+    check_endpoint,
+    endpoint_warning,
+    is_loopback,
+    is_regals_own,
+)
+from regal_desktop.delivery.keys import ENV_KEY, KeyStore, clean_key, resolve_key
+from regal_desktop.delivery.waits import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 from regal_desktop.store.settings import DEFAULT_PROFILE, PROFILES, Settings
 
 #: The endpoint value that means "the sandbox receiver built into this application".
@@ -23,21 +40,55 @@ SANDBOX = "sandbox"
 #: The built-in profile's name: the default profile until another is chosen.
 SANDBOX_PROFILE = DEFAULT_PROFILE.default
 DEFAULT_RATE = 290.0
+#: The slowest rate a profile may have: the rate limiter counts whole requests a second.
+MIN_RATE = 1.0
+#: Regal allows this many requests per second per account; more is refused for its hosts.
+#: ``delivery.ratelimit.REGAL_LIMIT`` is the same figure (a test holds them equal): that
+#: module brings asyncio, which the window's start and ``profile`` do without.
+REGAL_MAX_RATE = 300.0
+#: The fastest rate for any other receiver (a company's proxy, a loopback test server).
+MAX_RATE = 10_000.0
+#: What an account may set as its timeout and its longest wait before a retry (seconds).
+TIMEOUT_RANGE = (1.0, 600.0)
+MAX_WAIT_RANGE = (1.0, 86_400.0)
 
 
 class AccountProfile(BaseModel):
-    """One account: a name, where to send, and how fast (requests per second)."""
+    """One account: a name, where to send, how fast (requests per second), how long an
+    attempt waits for an answer (``timeout``, seconds) and the longest wait before a retry
+    (``max_wait``, seconds: a ``Retry-After`` asking for more, or a clock set back, waits
+    this long at most)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, max_length=60)
     endpoint: str = REGAL_ENDPOINT
-    rate: float = Field(default=DEFAULT_RATE, gt=0, le=10_000)
+    rate: float = DEFAULT_RATE  # MIN_RATE up to max_rate(endpoint): see rate_problem
+    timeout: float = DEFAULT_TIMEOUT
+    max_wait: float = DEFAULT_MAX_WAIT
+
+    @field_validator("timeout", "max_wait")
+    @classmethod
+    def _seconds_in_range(cls, value: float, info: ValidationInfo) -> float:
+        low, high = TIMEOUT_RANGE if info.field_name == "timeout" else MAX_WAIT_RANGE
+        if not low <= value <= high:  # NaN too
+            what = "timeout" if info.field_name == "timeout" else "longest wait before a retry"
+            raise ValueError(f"the {what} must be {low:g} to {high:g} seconds, not {value:g}")
+        return value
 
     @field_validator("endpoint")
     @classmethod
     def _endpoint_is_allowed(cls, value: str) -> str:
         return value if value == SANDBOX else check_endpoint(value)
+
+    @field_validator("rate")
+    @classmethod
+    def _rate_is_allowed(cls, value: float, info: ValidationInfo) -> float:
+        # The endpoint is validated first (fields in order); absent when it was refused.
+        problem = rate_problem(value, str(info.data.get("endpoint", "")))
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @property
     def is_sandbox(self) -> bool:
@@ -49,12 +100,68 @@ class AccountProfile(BaseModel):
         """Sends to a real Regal account (anything not on this computer)."""
         return not self.is_sandbox and not is_loopback(self.endpoint)
 
+    @property
+    def warning(self) -> str | None:
+        """Why this endpoint may not be Regal's (a look-alike or another host), or None."""
+        return None if self.is_sandbox else endpoint_warning(self.endpoint)
+
+
+def max_rate(endpoint: str) -> float:
+    """The fastest rate a profile sending to ``endpoint`` may have."""
+    return REGAL_MAX_RATE if is_regals_own(endpoint) else MAX_RATE
+
+
+def rate_problem(rate: float, endpoint: str) -> str | None:
+    """What is wrong with ``rate`` for a profile sending to ``endpoint``, or None."""
+    if not rate >= MIN_RATE:  # NaN too
+        return (
+            f"rate {rate:g} is less than 1 request per second; give {MIN_RATE:g} or more "
+            f"(the default is {DEFAULT_RATE:g})"
+        )
+    if is_regals_own(endpoint) and rate > REGAL_MAX_RATE:
+        return (
+            f"rate {rate:g} is more than the {REGAL_MAX_RATE:g} requests per second Regal "
+            f"allows an account; give {REGAL_MAX_RATE:g} or less (the default is "
+            f"{DEFAULT_RATE:g})"
+        )
+    if not rate <= MAX_RATE:
+        return f"rate {rate:g} is more than {MAX_RATE:,.0f} requests per second"
+    return None
+
+
+def profile_message(exc: ValidationError) -> str:
+    """Why a profile does not validate, as one plain line (pydantic's prefix dropped)."""
+    return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+
 
 BUILT_IN_SANDBOX = AccountProfile(name=SANDBOX_PROFILE, endpoint=SANDBOX)
 
 
 class AccountError(ValueError):
     """A profile is unknown or its settings are not usable; the message says which."""
+
+
+def _stored_profile(entry: Any) -> AccountProfile | None:
+    """A saved profile, its rate brought within bounds if it was saved before they were
+    checked (a Regal account at 2,000/s sends at 300/s, one at 0.5/s at 1/s); None when
+    it cannot be read at all."""
+    try:
+        return AccountProfile.model_validate(entry)
+    except ValidationError:
+        pass
+    rate = entry.get("rate") if isinstance(entry, dict) else None
+    if not isinstance(rate, int | float) or isinstance(rate, bool):
+        return None
+    endpoint = str(entry.get("endpoint", REGAL_ENDPOINT))
+    bounded = min(max(rate, MIN_RATE), max_rate(endpoint)) if math.isfinite(rate) else DEFAULT_RATE
+    try:
+        profile = AccountProfile.model_validate({**entry, "rate": bounded})
+    except ValidationError:
+        return None
+    logging.getLogger(__name__).warning(
+        "profile %r: the saved rate %g is out of bounds; %g is used", profile.name, rate, bounded
+    )
+    return profile
 
 
 class Accounts:
@@ -67,9 +174,8 @@ class Accounts:
         """Every profile, the built-in sandbox first."""
         profiles = [BUILT_IN_SANDBOX]
         for entry in self._settings.read(PROFILES):
-            try:
-                profile = AccountProfile.model_validate(entry)
-            except ValidationError:
+            profile = _stored_profile(entry)
+            if profile is None:
                 continue  # a hand-edited entry that no longer validates is skipped, not fatal
             if profile.name != SANDBOX_PROFILE:
                 profiles.append(profile)
@@ -146,7 +252,7 @@ def effective_profile(
     try:
         return AccountProfile.model_validate({**profile.model_dump(), **changes})
     except ValidationError as exc:
-        raise AccountError(exc.errors()[0]["msg"]) from exc
+        raise AccountError(profile_message(exc)) from exc
 
 
 def destination(
@@ -155,11 +261,20 @@ def destination(
     environ: Mapping[str, str],
     name: str | None = None,
     rate: float | None = None,
+    key_account: str | None = None,
 ) -> Destination:
-    """Resolve the profile to send to, applying ``REGAL_ENDPOINT``/``REGAL_API_KEY``."""
+    """Resolve the profile to send to, applying ``REGAL_ENDPOINT``/``REGAL_API_KEY``.
+
+    ``REGAL_API_KEY`` is the key of ``key_account``, the account the command works on
+    (its ``--profile``; None: the default account), and of no other: the window
+    delivering another account's queue must not send it this key.
+    """
     profile = effective_profile(accounts, environ, name, rate)
+    if profile.name != (key_account or accounts.default_name()):
+        environ = {var: value for var, value in environ.items() if var != ENV_KEY}
     if profile.is_sandbox:
-        key = environ.get("REGAL_API_KEY") or None  # the built-in sandbox needs no key
+        # The built-in sandbox needs no key; one given must still fit in a header.
+        key = clean_key(environ.get(ENV_KEY, ""), ENV_KEY) or None
     else:
         key = resolve_key(profile.name, environ, keys)
     return Destination(profile=profile, key=key)

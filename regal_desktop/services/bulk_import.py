@@ -32,6 +32,8 @@ from regal_desktop.domain.import_rows import (
     read_header,
     row_payload,
 )
+from regal_desktop.domain.spreadsheet import formula_restored
+from regal_desktop.services.csv_output import csv_writer
 from regal_desktop.services.evidence import export_output
 from regal_desktop.services.sending import Prepared
 from regal_desktop.services.text_files import UnreadableFileError, read_utf8
@@ -42,6 +44,11 @@ if TYPE_CHECKING:
 
 #: How often (in rows) ``on_progress`` is called.
 _PROGRESS_EVERY = 500
+#: The most columns a header may have: a CRM export has tens; a million took a minute and
+#: a line of output per column.
+MAX_COLUMNS = 1_000
+#: How many columns a header problem names one by one before counting the rest.
+_NAMED_PROBLEMS = 10
 
 
 class ImportFileError(Exception):
@@ -220,7 +227,12 @@ def _open(path: Path, data: bytes) -> tuple[str, Reader, list[str]]:
     except csv.Error as exc:
         problem = _csv_problem(exc, 1, 1)
         raise ImportFileError(f"{path}:1: the header cannot be read: {problem}") from None
-    return delimiter, reader, header
+    if len(header) > MAX_COLUMNS:
+        raise ImportFileError(
+            f"{path}:1: the header has {len(header):,} columns; an import reads at most "
+            f"{MAX_COLUMNS:,} (remove the columns you do not need)"
+        )
+    return delimiter, reader, [formula_restored(name) for name in header]
 
 
 def peek_header(path: Path) -> tuple[str, ...]:
@@ -253,7 +265,11 @@ def plan_file(
     try:
         columns = read_header(header, mapping or ColumnMapping())
     except MappingError as exc:
-        raise HeaderError("\n".join(f"{path}: {p}" for p in exc.problems)) from None
+        named = list(exc.problems[:_NAMED_PROBLEMS])
+        if len(exc.problems) > _NAMED_PROBLEMS:
+            rest = len(exc.problems) - _NAMED_PROBLEMS
+            named.append(f"... and {rest:,} more problems with the header")
+        raise HeaderError("\n".join(f"{path}: {p}" for p in named)) from None
     bom = data.startswith(codecs.BOM_UTF8)
     plan = ImportPlan(str(path), tuple(header), delimiter, bom, columns.notices)
     total = data.count(b"\n") + (not data.endswith(b"\n"))
@@ -272,7 +288,8 @@ def plan_file(
             )
             continue
         plan.rows += 1
-        _plan_row(plan, columns, first, cells, checker)
+        # A quote the product put in front of a formula-like cell is not part of the text.
+        _plan_row(plan, columns, first, [formula_restored(cell) for cell in cells], checker)
         if on_progress is not None and plan.rows % _PROGRESS_EVERY == 0:
             on_progress(reader.line_num, total)
     if on_progress is not None:
@@ -308,13 +325,15 @@ def write_rejected_to(plan: ImportPlan, stream: TextIO) -> int:
 
     The original columns keep their names and order, so the file imports again once the
     rows are fixed (``line`` and ``reason`` are ignored on import). A file that already
-    has those columns (a rejected-rows file imported again) keeps its shape.
+    has those columns (a rejected-rows file imported again) keeps its shape. Cells that
+    would run as a spreadsheet formula get a quote in front, which the import takes off
+    again (``domain.spreadsheet``), so the file imports exactly as it was read.
     """
     header = list(plan.header)
     added = [name for name in REJECTED_COLUMNS if name not in header]
     out_header = added + header
     where = {name: out_header.index(name) for name in REJECTED_COLUMNS}
-    writer = csv.writer(stream, delimiter=plan.delimiter)
+    writer = csv_writer(stream, delimiter=plan.delimiter)
     writer.writerow(out_header)
     needed = max(where.values()) + 1
     for row in plan.rejected:

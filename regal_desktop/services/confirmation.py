@@ -25,6 +25,8 @@ class Confirmation:
     production: bool
     contact: str
     changes: tuple[str, ...]
+    #: Why the endpoint may not be Regal's (``AccountProfile.warning``), or None.
+    warning: str | None = None
 
     @property
     def title(self) -> str:
@@ -40,7 +42,8 @@ class Confirmation:
     @property
     def details(self) -> str:
         """Who it is for and each change worth a second look, one per line."""
-        lines = [f"Contact: {self.contact or '(no phone, e-mail or userId)'}"]
+        lines = [f"⚠ Warning: {self.warning}"] if self.warning else []
+        lines.append(f"Contact: {self.contact or '(no phone, e-mail or userId)'}")
         if self.changes:
             lines.append("This request records:")
             lines.extend(f"• {change}" for change in self.changes)
@@ -78,6 +81,7 @@ def build_confirmation(
         production=profile.is_production,
         contact=format_point(display_key(body)),
         changes=tuple(changes),
+        warning=profile.warning,
     )
 
 
@@ -91,6 +95,7 @@ def bulk_confirmation(
         production=profile.is_production,
         contact=f"{rows:,} contacts from {source}",
         changes=(f"{changes:,} consent changes (opt-ins and opt-outs)",) if changes else (),
+        warning=profile.warning,
     )
 
 

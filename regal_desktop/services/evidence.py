@@ -8,12 +8,12 @@ is expected.
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from regal_desktop.services.csv_output import csv_writer
 from regal_desktop.services.text_files import FileWriteError, atomic_output
 
 #: The columns of an evidence export, in order (the keys ``History.evidence`` yields).
@@ -28,6 +28,7 @@ EVIDENCE_COLUMNS = (
     "source",
     "operator",
     "profile",
+    "endpoint",
     "queued_at",
     "accepted_at",
     "state",
@@ -79,10 +80,14 @@ def _cell(value: Any) -> str:
 
 
 def write_evidence(rows: Iterable[dict[str, Any]], stream: TextIO, fmt: str) -> int:
-    """Write evidence rows to ``stream`` as ``csv`` or ``jsonl``; returns how many."""
+    """Write evidence rows to ``stream`` as ``csv`` or ``jsonl``; returns how many.
+
+    CSV cells that would run as a spreadsheet formula get a quote in front
+    (``services.csv_output``); JSON lines hold every value exactly.
+    """
     count = 0
     if fmt == "csv":
-        writer = csv.writer(stream)
+        writer = csv_writer(stream)
         writer.writerow(EVIDENCE_COLUMNS)
         for row in rows:
             writer.writerow([_cell(row.get(column)) for column in EVIDENCE_COLUMNS])

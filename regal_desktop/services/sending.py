@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,9 +18,10 @@ from regal_desktop.delivery.report import Progress, Summary
 from regal_desktop.domain.check import Checked
 from regal_desktop.domain.profile import display_key
 from regal_desktop.services.accounts import Destination
-from regal_desktop.store import Store, StoreError
-from regal_desktop.store.db import transaction
+from regal_desktop.store import Store, StoreError, open_store
+from regal_desktop.store.db import NOTHING_CHANGED, transaction
 from regal_desktop.store.outbox import NewRequest
+from regal_desktop.store.states import RequestState
 
 if TYPE_CHECKING:
     from regal_desktop.delivery.sender import Sender
@@ -68,6 +69,32 @@ def queue(
     return store.outbox.enqueue(items)
 
 
+def queue_stream(
+    store: Store,
+    prepared: Iterable[Prepared],
+    destination: Destination,
+    operator: str,
+) -> range:
+    """``queue`` for payloads produced one at a time (a big file read as a stream): all
+    in one transaction, holding a chunk at a time. A payload with errors, or anything
+    raised while producing them, stops it and nothing is queued."""
+
+    def requests() -> Iterator[NewRequest]:
+        for p in prepared:
+            if not p.checked.sendable:
+                raise NotSendableError(f"{p.origin} has errors")
+            yield NewRequest(
+                profile=destination.profile.name,
+                endpoint=destination.profile.endpoint,
+                operator=operator,
+                body=p.checked.text,
+                contact=display_key(p.checked.body),
+                origin=p.origin,
+            )
+
+    return store.outbox.enqueue_stream(requests())
+
+
 def drop_unsent(store: Store, ids: Sequence[int]) -> int:
     """Drop every request of ``ids`` that has not gone out and may still be dropped, in
     one transaction; returns how many. The others (delivered, already dropped, or being
@@ -101,7 +128,11 @@ def deliver(
     on_progress: Callable[[Progress], None] | None = None,
     stop: Callable[[], bool] | None = None,
 ) -> Summary:
-    """Deliver the profile's outbox until it is empty (or ``stop()`` turns true)."""
+    """Deliver the profile's outbox until it is empty (or ``stop()`` turns true).
+
+    A StoreError that stops the delivery (a full disk) says how many requests had been
+    delivered by then, not the failed write's "nothing was changed".
+    """
     # The HTTP client is loaded on the first send, not when the window starts.
     import asyncio
 
@@ -113,8 +144,51 @@ def deliver(
             endpoint=url,
             key=destination.key,
             rate=destination.profile.rate,
+            timeout=destination.profile.timeout,
+            max_wait=destination.profile.max_wait,
+            queued_for=destination.profile.endpoint,  # requests queued elsewhere are held
         )
-        return asyncio.run(_run(Sender(db_path, target, on_progress=on_progress), stop))
+        before = _counts(db_path, target.profile)
+        try:
+            return asyncio.run(_run(Sender(db_path, target, on_progress=on_progress), stop))
+        except StoreError as exc:
+            raise StoreError(_stopped(str(exc), before, _counts(db_path, target.profile))) from exc
+
+
+def _counts(db_path: Path, profile: str) -> dict[RequestState, int] | None:
+    """How many of the profile's requests are in each state (None if it cannot be read)."""
+    try:
+        store = open_store(db_path)
+    except (StoreError, sqlite3.Error):
+        return None
+    try:
+        return store.outbox.counts(profile)
+    except sqlite3.Error:
+        return None
+    finally:
+        store.close()
+
+
+def _stopped(
+    message: str, before: dict[RequestState, int] | None, after: dict[RequestState, int] | None
+) -> str:
+    """A write failure's message, told as the end of a delivery that had done some work."""
+    head = message.removesuffix(NOTHING_CHANGED)
+    if before is None or after is None:
+        return (
+            f"{head}; delivery stopped: what was delivered is in the history, and the rest "
+            "stays in the outbox until the database can be written"
+        )
+    delivered = after[RequestState.DELIVERED] - before[RequestState.DELIVERED]
+    left = sum(n for state, n in after.items() if state.waiting)
+    # Requests whose answer could not be recorded are still 'sending': they may have
+    # arrived, and are sent again (at least once).
+    unsure = after[RequestState.SENDING]
+    maybe = f" ({unsure} of them may have arrived already)" if unsure else ""
+    return (
+        f"{head}; delivery stopped after {delivered} request(s) were delivered; the other "
+        f"{left} stay in the outbox{maybe} and are sent once the database can be written"
+    )
 
 
 async def _run(sender: Sender, stop: Callable[[], bool] | None) -> Summary:

@@ -49,6 +49,63 @@ def read_utf8(path: Path, kind: str, advice: str = "") -> tuple[bytes, str]:
         ) from None
 
 
+class LineTooLongError(UnreadableFileError):
+    """A line is longer than the reader takes; ``line`` is its number."""
+
+    def __init__(self, path: Path, line: int, limit: int) -> None:
+        super().__init__(f"{path}:{line}: the line is longer than {limit:,} bytes")
+        self.path, self.line, self.limit = path, line, limit
+
+
+def utf8_lines(path: Path, kind: str, max_line: int) -> Iterator[tuple[int, str]]:
+    """The file's lines, numbered from 1, as UTF-8 text without their line break, read
+    one at a time (a file of any size is never in memory as a whole).
+
+    Lines end at ``\n`` (a ``\r`` before it is dropped); a leading BOM is dropped.
+    Raises UnreadableFileError as ``read_utf8`` does, naming the line and the byte's
+    offset in the file, and LineTooLongError for a line of more than ``max_line`` bytes.
+    """
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        raise UnreadableFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UnreadableFileError(f"{path}: is a folder, not {kind}") from None
+    except OSError as exc:
+        raise UnreadableFileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    with stream:
+        offset = 0
+        number = 0
+        while True:
+            try:
+                raw = stream.readline(max_line + 2)  # room for "\r\n" after a full line
+            except OSError as exc:
+                reason = exc.strerror or exc
+                raise UnreadableFileError(f"{path}: cannot be read: {reason}") from None
+            if not raw:
+                return
+            number += 1
+            start = 0
+            if number == 1:
+                if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    raise UnreadableFileError(f"{path}: is UTF-16 text, not UTF-8")
+                if raw.startswith(codecs.BOM_UTF8):
+                    start = len(codecs.BOM_UTF8)
+            body = raw.removesuffix(b"\n").removesuffix(b"\r")
+            if len(body) > max_line or (not raw.endswith(b"\n") and len(raw) > max_line):
+                raise LineTooLongError(path, number, max_line)
+            try:
+                text = body[start:].decode("utf-8")
+            except UnicodeDecodeError as exc:
+                at = offset + start + exc.start
+                raise UnreadableFileError(
+                    f"{path}:{number}: not UTF-8 text (byte 0x{body[start + exc.start]:02x} "
+                    f"at offset {at})"
+                ) from None
+            offset += len(raw)
+            yield number, text
+
+
 class FileWriteError(Exception):
     """A file could not be written; ``str()`` is ``PATH: cannot be written: REASON``."""
 
@@ -100,8 +157,10 @@ def write_atomically(path: Path, text: str, *, encoding: str = "utf-8") -> None:
 
 __all__ = [
     "FileWriteError",
+    "LineTooLongError",
     "UnreadableFileError",
     "atomic_output",
     "read_utf8",
+    "utf8_lines",
     "write_atomically",
 ]

@@ -104,6 +104,16 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL                  -- JSON; never a secret
     ) WITHOUT ROWID;
     """,
+    # 2: the lease of a claim, why a request is held, and where each attempt was sent.
+    """
+    -- Unix time the claim was taken or last renewed by its sender (store/claimers.py).
+    ALTER TABLE requests ADD COLUMN claimed_at REAL;
+    -- Why a held request waits: NULL, Regal refused the key; 'endpoint', its account's
+    -- endpoint changed after it was queued (it goes nowhere until retried or dropped).
+    ALTER TABLE requests ADD COLUMN held_for TEXT;
+    -- The URL this attempt was posted to (NULL for attempts made before version 2).
+    ALTER TABLE attempts ADD COLUMN endpoint TEXT;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -223,6 +233,11 @@ def migrate(conn: sqlite3.Connection) -> int:
     return SCHEMA_VERSION
 
 
+#: How a failed transaction's message ends: true of that transaction alone (a delivery
+#: that stops on it says what it had already done: ``services.sending.deliver``).
+NOTHING_CHANGED = "; nothing was changed"
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """Group writes into one ``BEGIN IMMEDIATE`` transaction, or join the caller's.
@@ -247,7 +262,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise  # callers that can wait (the sender) retry; others report it
         raise StoreError(
             f"{database_file(conn)}: cannot write to the database: {exc}"
-            f"{_HINTS.get(str(exc), '')}; nothing was changed"
+            f"{_HINTS.get(str(exc), '')}{NOTHING_CHANGED}"
         ) from exc
 
 

@@ -30,6 +30,7 @@ class AttemptRow:
     finished_at: str
     status: int | None
     answer: str
+    endpoint: str | None = None  # where it was posted (None before schema version 2)
 
 
 @dataclass(frozen=True)
@@ -210,8 +211,9 @@ class History:
         """One dict per consent change, oldest first, for CSV or JSON export.
 
         Keys: point, kind, channel, subscribed, text, ip, timestamp, source, operator,
-        profile, queued_at, accepted_at (when Regal accepted it; None unless delivered),
-        state, request_id, sha256 (of the exact body sent).
+        profile, endpoint (where the request was sent, or is to be), queued_at,
+        accepted_at (when Regal accepted it; None unless delivered), state, request_id,
+        sha256 (of the exact body sent).
         """
         where = self._filter(contact, since, until, states)
         if channel is not None:
@@ -220,7 +222,7 @@ class History:
             where.add("c.channel = ?", Channel(channel).value)
         rows = self.conn.execute(
             "SELECT c.point, c.kind, c.channel, c.subscribed, c.text, c.ip, c.timestamp, "
-            "c.source, r.operator, r.profile, r.created_at AS queued_at, "
+            "c.source, r.operator, r.profile, r.endpoint, r.created_at AS queued_at, "
             f"CASE r.state WHEN '{RequestState.DELIVERED}' THEN r.finished_at END AS accepted_at, "
             "r.state, r.id AS request_id, r.sha256 "
             f"FROM consent_changes c JOIN requests r ON r.id = c.request_id{where.where} "

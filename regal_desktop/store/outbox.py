@@ -5,19 +5,22 @@ The states a request goes through, and what each allows, are ``RequestState``
 stays as evidence.
 
 Delivery is at least once: a sender that dies mid-send leaves rows in ``sending`` that
-``recover`` puts back in the queue.
+``recover`` puts back in the queue (``store/claimers.py`` tells a dead sender from a live
+one). A request goes only to the endpoint it was queued for: when its account has moved,
+``hold_moved`` holds it until someone retries it (to the new endpoint) or drops it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from regal_desktop.store.claimers import is_claimer_alive
+from regal_desktop.store.claimers import is_claim_dead
 from regal_desktop.store.db import transaction, utc_now
 from regal_desktop.store.directory import Directory
 from regal_desktop.store.requests import (
@@ -27,9 +30,10 @@ from regal_desktop.store.requests import (
     Outcome,
     RequestRow,
 )
-from regal_desktop.store.states import ALLOWED_WORDS, RequestState
+from regal_desktop.store.states import ALLOWED_WORDS, ENDPOINT_CHANGED, RequestState
 
 QUEUED, SENDING, DROPPED = RequestState.QUEUED, RequestState.SENDING, RequestState.DROPPED
+HELD = RequestState.HELD
 
 
 def _sha256(body: str) -> str:
@@ -50,38 +54,47 @@ class Outbox:
     def enqueue(self, items: Sequence[NewRequest]) -> list[int]:
         """Queue ``items`` in one transaction (all or none) and return their ids in order."""
         with transaction(self.conn):
-            return self._insert(items)
+            return list(self._insert(items, len(items)))
+
+    def enqueue_stream(self, items: Iterable[NewRequest]) -> range:
+        """Queue ``items`` as they are produced (a payload file read as a stream), in one
+        transaction: all or none, even when producing one raises. Only a chunk is held
+        in memory at a time; returns the ids, in order."""
+        with transaction(self.conn):
+            return self._insert(items, None)
 
     @staticmethod
-    def _parse(number: int, total: int, item: NewRequest) -> dict[str, Any]:
+    def _parse(number: int, total: int | None, item: NewRequest) -> dict[str, Any]:
+        which = f"request {number}" + ("" if total is None else f" of {total}")
         try:
             body = json.loads(item.body)
         except ValueError as exc:
             raise ValueError(
-                f"request {number} of {total} for {item.contact or 'a contact'}: "
-                f"the body is not JSON: {exc}"
+                f"{which} for {item.contact or 'a contact'}: the body is not JSON: {exc}"
             ) from exc
         if not isinstance(body, dict):
-            raise ValueError(f"request {number} of {total}: the body is not a JSON object")
+            raise ValueError(f"{which}: the body is not a JSON object")
         return body
 
-    def _insert(self, items: Sequence[NewRequest]) -> list[int]:
+    def _insert(self, items: Iterable[NewRequest], total: int | None) -> range:
         """Insert inside the caller's transaction, a chunk at a time (so 100,000 bodies are
         never all parsed at once). Ids are given explicitly (max + 1, ...) since
         executemany cannot return them; the write lock makes this safe."""
         first = int(
             self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM requests").fetchone()[0]
         )
-        ids = list(range(first, first + len(items)))
         now = utc_now()
-        for start in range(0, len(items), _CHUNK):
-            chunk = items[start : start + _CHUNK]
+        count = 0
+        remaining = iter(items)
+        while chunk := list(itertools.islice(remaining, _CHUNK)):
             parsed = [
-                self._parse(number, len(items), item)
-                for number, item in enumerate(chunk, start=start + 1)
+                self._parse(number, total, item)
+                for number, item in enumerate(chunk, start=count + 1)
             ]
-            self._insert_chunk(ids[start : start + len(chunk)], chunk, parsed, now)
-        return ids
+            ids = list(range(first + count, first + count + len(chunk)))
+            self._insert_chunk(ids, chunk, parsed, now)
+            count += len(chunk)
+        return range(first, first + count)
 
     def _insert_chunk(
         self,
@@ -141,21 +154,42 @@ class Outbox:
         )
 
     def claim(
-        self, profile: str, limit: int, claimer: str, now: float | None = None
+        self,
+        profile: str,
+        limit: int,
+        claimer: str,
+        now: float | None = None,
+        endpoint: str | None = None,
+        max_wait: float | None = None,
     ) -> list[Claimed]:
-        """Take up to ``limit`` due queued requests of ``profile``, oldest first.
+        """Take up to ``limit`` due queued requests of ``profile``, oldest first; with
+        ``endpoint``, only those queued for it. Their lease starts ``now``.
+
+        With ``max_wait`` (seconds), no request of ``profile`` waits later than ``now +
+        max_wait``: a due time beyond it (the clock was set back, or a wait was asked for
+        beyond the account's cap) is brought in to it first.
 
         The write lock (BEGIN IMMEDIATE) makes this atomic: two senders, even in two
         processes, never get the same request.
         """
         due = time.time() if now is None else now
+        where = "" if endpoint is None else " AND endpoint = ?"
         with transaction(self.conn):
+            if max_wait is not None:
+                self.conn.execute(
+                    "UPDATE requests SET next_attempt_at = ? "
+                    "WHERE state = ? AND profile = ? AND next_attempt_at > ?",
+                    (due + max_wait, QUEUED, profile, due + max_wait),
+                )
             rows = self.conn.execute(
-                "UPDATE requests SET state = ?, claimed_by = ?, attempts = attempts + 1 "
+                "UPDATE requests SET state = ?, claimed_by = ?, claimed_at = ?, "
+                "attempts = attempts + 1 "
                 "WHERE id IN (SELECT id FROM requests WHERE state = ? AND profile = ? "
-                "AND next_attempt_at <= ? ORDER BY id LIMIT ?) "
+                f"AND next_attempt_at <= ?{where} ORDER BY id LIMIT ?) "
                 "RETURNING id, body, attempts",
-                (SENDING, claimer, QUEUED, profile, due, limit),
+                (SENDING, claimer, due, QUEUED, profile, due)
+                + (() if endpoint is None else (endpoint,))
+                + (limit,),
             ).fetchall()
         # RETURNING gives no order guarantee.
         return sorted((Claimed(row[0], row[1], row[2]) for row in rows), key=lambda c: c.id)
@@ -163,52 +197,127 @@ class Outbox:
     def record(self, results: Sequence[AttemptResult]) -> None:
         """Settle attempts in one transaction; a delivered body also updates the directory."""
         with transaction(self.conn):
+            # Recorded times never go back past the request's own (the clock may have been
+            # set back since it was queued): max(queued_at, started_at, finished_at).
             self.conn.executemany(
-                "INSERT INTO attempts (request_id, started_at, finished_at, status, answer) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(r.request_id, r.started_at, r.finished_at, r.status, r.answer) for r in results],
+                "INSERT INTO attempts (request_id, started_at, finished_at, status, answer, "
+                "endpoint) SELECT id, max(created_at, ?), max(created_at, ?, ?), ?, ?, ? "
+                "FROM requests WHERE id = ?",
+                [
+                    (
+                        r.started_at,
+                        r.started_at,
+                        r.finished_at,
+                        r.status,
+                        r.answer,
+                        r.endpoint,
+                        r.request_id,
+                    )
+                    for r in results
+                ],
             )
             for r in results:
                 state = r.outcome.state
-                finished = (
-                    r.finished_at if r.outcome in (Outcome.DELIVERED, Outcome.REJECTED) else None
-                )
+                settles = r.outcome in (Outcome.DELIVERED, Outcome.REJECTED)
+                finished = max(r.started_at, r.finished_at) if settles else None
                 self.conn.execute(
-                    "UPDATE requests SET state = ?, finished_at = ?, next_attempt_at = ?, "
-                    "last_status = ?, last_answer = ?, claimed_by = NULL WHERE id = ?",
+                    "UPDATE requests SET state = ?, finished_at = max(created_at, ?), "
+                    "next_attempt_at = ?, "
+                    "last_status = ?, last_answer = ?, claimed_by = NULL, claimed_at = NULL, "
+                    "held_for = NULL WHERE id = ?",
                     (state, finished, r.next_attempt_at, r.status, r.answer, r.request_id),
                 )
                 if r.outcome is Outcome.DELIVERED:
                     body = self._require(r.request_id).body
                     self.directory.apply(json.loads(body), now=r.finished_at)
 
-    def recover(self, claimer_alive: Callable[[str], bool] | None = None) -> int:
-        """Put requests held by senders that are gone back in the queue; return how many."""
-        alive = claimer_alive or is_claimer_alive
+    def recover(
+        self, claimer_alive: Callable[[str], bool] | None = None, now: float | None = None
+    ) -> int:
+        """Put requests held by senders that are gone back in the queue; return how many.
+
+        Gone: ``claimer_alive`` says so; by default, ``claimer_status`` says the sender
+        ended, or cannot prove it runs and has not renewed its claims for ``LEASE``
+        seconds (either way of the clock: a clock set back must not keep a lease for ever).
+        Writes only when something is to be recovered, so every entry point can call it.
+        """
+        moment = time.time() if now is None else now
+
+        def gone(claimer: str | None, renewed: float | None) -> bool:
+            if claimer is None:
+                return True
+            if claimer_alive is not None:
+                return not claimer_alive(claimer)
+            return is_claim_dead(claimer, renewed, moment)
+
+        def dead() -> list[str | None]:
+            rows = self.conn.execute(
+                "SELECT claimed_by, max(claimed_at) FROM requests WHERE state = ? "
+                "GROUP BY claimed_by",
+                (SENDING,),
+            ).fetchall()
+            return [row[0] for row in rows if gone(row[0], row[1])]
+
+        if not dead():
+            return 0
+        moved = 0
         with transaction(self.conn):
-            claimers = [
-                row[0]
-                for row in self.conn.execute(
-                    "SELECT DISTINCT claimed_by FROM requests WHERE state = ?", (SENDING,)
-                )
-            ]
-            gone = [c for c in claimers if c is None or not alive(c)]
-            moved = 0
-            for claimer in gone:
+            for claimer in dead():  # again, under the write lock
                 moved += self.conn.execute(
-                    "UPDATE requests SET state = ?, claimed_by = NULL "
+                    "UPDATE requests SET state = ?, claimed_by = NULL, claimed_at = NULL "
                     "WHERE state = ? AND claimed_by IS ?",
                     (QUEUED, SENDING, claimer),
                 ).rowcount
         return moved
 
-    def next_due(self, profile: str) -> float | None:
-        """When the earliest queued request of ``profile`` may be sent (unix time)."""
+    def renew(self, claimer: str, now: float | None = None) -> int:
+        """Renew the lease of every request ``claimer`` holds; how many it holds."""
+        moment = time.time() if now is None else now
+        with transaction(self.conn):
+            return self.conn.execute(
+                "UPDATE requests SET claimed_at = ? WHERE state = ? AND claimed_by = ?",
+                (moment, SENDING, claimer),
+            ).rowcount
+
+    def hold_moved(self, profile: str, endpoint: str) -> list[int]:
+        """Hold the queued requests of ``profile`` queued for another endpoint than
+        ``endpoint`` (where the account sends now), saying why; their ids.
+
+        Such a request was confirmed for the endpoint it names, and the account's key may
+        now be for another: it goes nowhere until someone retries it (``retry`` with the
+        new endpoint) or drops it.
+        """
+        sql = (
+            "SELECT id, endpoint FROM requests WHERE state = ? AND profile = ? "
+            "AND endpoint != ? ORDER BY id"
+        )
+        args = (QUEUED, profile, endpoint)
+        if not self.conn.execute(sql, args).fetchone():
+            return []  # the usual case, without taking the write lock
+        with transaction(self.conn):
+            rows = self.conn.execute(sql, args).fetchall()
+            for request_id, queued_for in rows:
+                self.conn.execute(
+                    "UPDATE requests SET state = ?, held_for = ?, last_status = NULL, "
+                    "last_answer = ? WHERE id = ?",
+                    (HELD, ENDPOINT_CHANGED, moved_answer(queued_for, endpoint), request_id),
+                )
+        return [row[0] for row in rows]
+
+    def next_due(
+        self, profile: str, now: float | None = None, max_wait: float | None = None
+    ) -> float | None:
+        """When the earliest queued request of ``profile`` may be sent (unix time); with
+        ``max_wait``, no later than ``now + max_wait`` (see ``claim``)."""
         value = self.conn.execute(
             "SELECT min(next_attempt_at) FROM requests WHERE state = ? AND profile = ?",
             (QUEUED, profile),
         ).fetchone()[0]
-        return None if value is None else float(value)
+        if value is None:
+            return None
+        if max_wait is None:
+            return float(value)
+        return min(float(value), (time.time() if now is None else now) + max_wait)
 
     def counts(self, profile: str | None = None) -> dict[RequestState, int]:
         """How many requests are in each state (every state present, zero if none)."""
@@ -271,21 +380,32 @@ class Outbox:
                 )
             self.conn.execute(sql, (*args, request_id))
 
-    def retry(self, request_id: int) -> None:
-        """Queue a rejected or held request again, due now."""
-        self._move(
-            request_id,
-            lambda state: state.can_retry,
-            "retried",
-            "UPDATE requests SET state = ?, next_attempt_at = 0, finished_at = NULL WHERE id = ?",
-            QUEUED,
-        )
+    def retry(self, request_id: int, endpoint: str | None = None) -> str | None:
+        """Queue a rejected or held request again, due now (a queued one waiting for a
+        retry is made due now, whatever ``Retry-After`` asked); with ``endpoint`` (where its
+        account sends now), to that endpoint. Returns the endpoint it was queued for when
+        that was another, else None."""
+        with transaction(self.conn):
+            old = self._require(request_id).endpoint
+            target = old if endpoint is None else endpoint
+            self._move(
+                request_id,
+                lambda state: state.can_retry,
+                "retried",
+                "UPDATE requests SET state = ?, next_attempt_at = 0, finished_at = NULL, "
+                "held_for = NULL, endpoint = ? WHERE id = ?",
+                QUEUED,
+                target,
+            )
+        return old if target != old else None
 
     def release_held(self, profile: str) -> int:
-        """Queue every held request of ``profile`` again (after its key was fixed)."""
+        """Queue every request of ``profile`` held for a refused key again (after the key
+        was fixed); those held for an endpoint change still wait for a person."""
         return self.conn.execute(
-            "UPDATE requests SET state = ?, next_attempt_at = 0 WHERE state = ? AND profile = ?",
-            (QUEUED, RequestState.HELD, profile),
+            "UPDATE requests SET state = ?, next_attempt_at = 0 "
+            "WHERE state = ? AND profile = ? AND held_for IS NULL",
+            (QUEUED, HELD, profile),
         ).rowcount
 
     def drop(self, request_id: int) -> None:
@@ -294,13 +414,15 @@ class Outbox:
             request_id,
             lambda state: state.can_drop,
             "dropped",
-            "UPDATE requests SET state = ?, finished_at = ? WHERE id = ?",
+            "UPDATE requests SET state = ?, finished_at = max(created_at, ?) WHERE id = ?",
             DROPPED,
             utc_now(),
         )
 
-    def replace_body(self, request_id: int, body: str) -> int:
-        """Fix and resend: queue a new request with ``body`` and return its id.
+    def replace_body(self, request_id: int, body: str, endpoint: str | None = None) -> int:
+        """Fix and resend: queue a new request with ``body`` and return its id; it goes to
+        ``endpoint`` (where the account sends now) if given, else where the original was
+        to go.
 
         A rejected original stays as it was, as evidence. A queued or held original is
         dropped in the same transaction, so it can never go out as well as its fix.
@@ -321,12 +443,20 @@ class Outbox:
                 self.drop(request_id)
             item = NewRequest(
                 profile=old.profile,
-                endpoint=old.endpoint,
+                endpoint=old.endpoint if endpoint is None else endpoint,
                 operator=old.operator,
                 body=body,
                 origin=f"fix:{request_id}",
             )
-            return self._insert([item])[0]
+            return self._insert([item], 1)[0]
+
+
+def moved_answer(queued_for: str, endpoint: str) -> str:
+    """Why a request is held for an endpoint change, as the outbox shows it."""
+    return (
+        f"endpoint changed: queued for {queued_for}, the account now sends to {endpoint}; "
+        "retry sends it there, drop gives it up"
+    )
 
 
 __all__ = [

@@ -57,6 +57,7 @@ class AttemptResult:
     answer: str  # Regal's answer or the network error
     outcome: Outcome
     next_attempt_at: float = 0.0  # unix time; used when outcome is RETRY
+    endpoint: str | None = None  # the URL it was posted to
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,22 @@ class RequestRow:
     last_status: int | None
     last_answer: str | None
     finished_at: str | None
+    claimed_at: float | None = None  # unix time the claim was taken or last renewed
+    held_for: str | None = None  # why it is held: None, the key; "endpoint", see hold_moved
 
     def __post_init__(self) -> None:
         # The database holds the plain value; the rules come with the enum.
         object.__setattr__(self, "state", RequestState(self.state))
+
+    @property
+    def status(self) -> str:
+        """The state as lists show it (``RequestState.status``), with why it is held."""
+        return self.state.status(self.attempts, self.held_for)
+
+    @property
+    def help(self) -> str | None:
+        """What the state means and what to do about it (``RequestState.help``)."""
+        return self.state.explain(self.held_for)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> RequestRow:

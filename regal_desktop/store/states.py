@@ -48,7 +48,8 @@ class RequestState(StrEnum):
 
     @property
     def can_retry(self) -> bool:
-        """It may be queued again as it is (``Outbox.retry``)."""
+        """It may be queued again as it is, due now (``Outbox.retry``): a queued one
+        waiting for a retry is sent at once."""
         return _RULES[self].retry
 
     @property
@@ -82,11 +83,19 @@ class RequestState(StrEnum):
         """What the state means and what to do about it (a tooltip), when worth saying."""
         return _RULES[self].help
 
-    def status(self, attempts: int) -> str:
+    def explain(self, held_for: str | None = None) -> str | None:
+        """``help``, for a request held for ``held_for`` (``requests.held_for``)."""
+        if self is RequestState.HELD and held_for in _HELD_FOR:
+            return _HELD_FOR[held_for][1]
+        return self.help
+
+    def status(self, attempts: int, held_for: str | None = None) -> str:
         """The state as lists show it, after ``attempts`` tries: a queued request that
-        already failed once is ``Retrying``."""
+        already failed once is ``Retrying``; a held one says why (``held_for``)."""
         if self is RequestState.QUEUED and attempts > 0:
             return "Retrying"
+        if self is RequestState.HELD and held_for in _HELD_FOR:
+            return _HELD_FOR[held_for][0]
         return self.words
 
     @classmethod
@@ -116,6 +125,7 @@ _RULES: dict[RequestState, _Rules] = {
     RequestState.QUEUED: _Rules(
         waiting=True,
         pending=True,
+        retry=True,  # made due now: a wait for a retry (Retry-After, backoff) is cut short
         drop=True,
         fix=True,
         fix_drops=True,
@@ -144,14 +154,26 @@ _RULES: dict[RequestState, _Rules] = {
     RequestState.DROPPED: _Rules(),
 }
 
+#: ``requests.held_for`` of a request held because its account's endpoint changed after it
+#: was queued (``Outbox.hold_moved``); NULL is a refused key.
+ENDPOINT_CHANGED = "endpoint"
+#: How lists show a request held for a reason other than a refused key: words and help.
+_HELD_FOR = {
+    ENDPOINT_CHANGED: (
+        "Held: endpoint changed",
+        "Its account's endpoint changed after it was queued, so it was not sent; Retry "
+        "sends it to the account's endpoint now, Drop gives it up",
+    ),
+}
+
 #: How messages name the states each action accepts, by the action's past participle:
 #: "only rejected or held requests can be retried". A test keeps each naming exactly the
 #: states its rule (``can_retry``, ``can_drop``, ``can_fix``) allows.
 ALLOWED_WORDS = {
-    "retried": "rejected or held",
+    "retried": "queued, rejected or held",
     "dropped": "queued or held or rejected",
     "fixed and resent": "rejected, queued or held",
 }
 
 
-__all__ = ["ALLOWED_WORDS", "RequestState"]
+__all__ = ["ALLOWED_WORDS", "ENDPOINT_CHANGED", "RequestState"]

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from regal_desktop.domain.spreadsheet import formula_restored
 from regal_desktop.sandbox.server import Sandbox
 from regal_desktop.services.evidence import EVIDENCE_COLUMNS, ExportError, export_evidence
 
@@ -50,7 +51,9 @@ def test_export_csv_has_one_row_per_consent_change_oldest_first(
     text = out.read_bytes().decode("utf-8")
     assert text.startswith("\ufeff" + ",".join(EVIDENCE_COLUMNS) + "\r\n")
     rows = _csv_rows(text)
-    assert [(r["point"], r["channel"], r["subscribed"]) for r in rows] == CHANGES
+    # A "+" would start a spreadsheet formula (CWE-1236): the numbers carry a quote.
+    assert [(formula_restored(r["point"]), r["channel"], r["subscribed"]) for r in rows] == CHANGES
+    assert rows[0]["point"] == "'+19545582399"
     first = rows[0]
     assert first["text"] == 'I agree to "Acme" texts, calls and e-mails'
     assert first["ip"] == "203.0.113.7" and first["source"] == "web form"

@@ -175,3 +175,16 @@ def test_send_of_a_clean_file_exits_0(
 ) -> None:
     assert regal("import", str(CSV / "stop-list.csv"), "--send", "--wait") == 0
     assert "3 delivered" in capsys.readouterr().err
+
+
+def test_a_header_of_a_million_columns_is_one_line(
+    regal: Callable[..., int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"Col {n}" for n in range(1_000_000)) + "\n1\n", encoding="utf-8")
+    assert regal("import", str(wide), "--out", str(tmp_path / "out.jsonl")) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"regal-desktop: {wide}:1: the header has 1,000,000 columns; an import reads at most "
+        "1,000 (remove the columns you do not need)\n"
+    )

@@ -21,3 +21,12 @@ def test_regal_answer_without_a_body_and_a_long_one() -> None:
     assert regal_answer(400, '{"message": 7}') == 'HTTP 400: {"message": 7}'
     long = regal_answer(400, "x" * 1000)
     assert long == "HTTP 400: " + "x" * 300 + "…"
+
+
+def test_regal_answer_shows_escape_sequences_instead_of_obeying_them() -> None:
+    assert regal_answer(400, '{"message": "bad \\u001b[2J\\u001b[31mred"}') == (
+        "HTTP 400: bad \\x1b[2J\\x1b[31mred"
+    )
+    assert regal_answer(500, "oops\x1b]0;owned\x07") == "HTTP 500: oops\\x1b]0;owned\\x07"
+    assert regal_answer(None, "refused \x1b[1m") == "refused \\x1b[1m"
+    assert "\x1b" not in regal_answer(400, "x" * 299 + "\x1b[2J")

@@ -491,3 +491,36 @@ def test_check_text_reads_comments_and_passes_known_on() -> None:
 def test_check_text_raises_for_text_that_is_not_json() -> None:
     with pytest.raises(PayloadSyntaxError, match=r"^draft.json:1:2: "):
         check_text("{userId: 1}", "draft.json")
+
+
+# NUL in text
+
+
+def test_nul_in_any_text_or_key_is_an_error_at_its_path() -> None:
+    raw = {
+        "userId": "1",
+        "traits": {
+            "firstName": "Ja\x00ne",
+            "phones": {
+                NUMBER: {"smsOptIn": {"subscribed": True, "text": "I agree\x00", "source": "web"}}
+            },
+            "no\x00te": "x",
+        },
+        "properties": {"tags": "a"},
+    }
+    checked = check(raw)
+    assert not checked.sendable
+    nul = [str(f) for f in checked.errors if "NUL" in f.message]
+    assert nul == [
+        "error: traits.firstName: contains a NUL character (\\u0000); remove it",
+        f'error: traits.phones["{NUMBER}"].smsOptIn.text: contains a NUL character (\\u0000); '
+        "remove it",
+        'error: traits["no\\u0000te"]: the key contains a NUL character (\\u0000); remove it',
+    ]
+
+
+def test_nul_written_as_an_escape_in_a_file_is_refused_with_its_path() -> None:
+    checked = check_text('{"userId": "a\\u0000b"}', "p.json")
+    assert [str(f) for f in checked.errors] == [
+        "error: userId: contains a NUL character (\\u0000); remove it"
+    ]

@@ -28,6 +28,11 @@ VOCABULARY = [
 ]  # fmt: skip
 
 
+def sendable_text(**size: int) -> st.SearchStrategy[str]:
+    """Text a valid payload may hold: anything but NUL, which the checker refuses."""
+    return st.text(st.characters(codec="utf-8", exclude_characters="\x00"), **size)
+
+
 def absent_or(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(st.none(), strategy)
 
@@ -53,7 +58,7 @@ timestamps = st.builds(
     st.sampled_from(["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S -04:00", "%Y-%m-%dT%H:%M:%S+05:30"]),
 )
 scalars = st.one_of(
-    st.text(max_size=20),
+    sendable_text(max_size=20),
     st.booleans(),
     st.integers(),
     st.floats(allow_nan=False, allow_infinity=False),
@@ -66,8 +71,8 @@ def opt_ins(draw: st.DrawFn) -> dict[str, Any]:
         ("subscribed", draw(st.booleans())),
         ("timestamp", draw(absent_or(timestamps))),
         ("ip", draw(absent_or(st.ip_addresses().map(str)))),
-        ("text", draw(absent_or(st.text(max_size=40)))),
-        ("source", draw(absent_or(st.text(max_size=10)))),
+        ("text", draw(absent_or(sendable_text(max_size=40)))),
+        ("source", draw(absent_or(sendable_text(max_size=10)))),
     )
 
 
@@ -81,14 +86,14 @@ def contact_points(
     points = {}
     for key in chosen:
         points[key] = present(
-            ("label", draw(absent_or(st.text(max_size=10)))),
+            ("label", draw(absent_or(sendable_text(max_size=10)))),
             ("isPrimary", True if key == primary else draw(absent_or(st.just(False)))),
             *((channel, draw(absent_or(opt_ins()))) for channel in channels),
         )
     return points
 
 
-custom_keys = st.text(min_size=1, max_size=12).filter(
+custom_keys = sendable_text(min_size=1, max_size=12).filter(
     lambda k: (
         k not in STANDARD_TRAITS
         and k.replace("_", "").replace("-", "").lower() not in {s.lower() for s in STANDARD_TRAITS}
@@ -102,26 +107,26 @@ def payloads(draw: st.DrawFn) -> dict[str, Any]:
     phones = draw(contact_points(phone_numbers, ("voiceOptIn", "smsOptIn")))
     emails = draw(contact_points(email_addresses, ("emailOptIn",)))
     address = present(
-        *((part, draw(absent_or(st.text(max_size=15)))) for part in ADDRESS_PARTS)
+        *((part, draw(absent_or(sendable_text(max_size=15)))) for part in ADDRESS_PARTS)
     ) or draw(absent_or(st.just({})))
     traits = present(
-        ("firstName", draw(absent_or(st.text(max_size=15)))),
-        ("lastName", draw(absent_or(st.text(max_size=15)))),
+        ("firstName", draw(absent_or(sendable_text(max_size=15)))),
+        ("lastName", draw(absent_or(sendable_text(max_size=15)))),
         ("phones", phones or None),
         ("emails", emails or None),
         ("address", address),
     ) | draw(st.dictionaries(custom_keys, scalars, max_size=3))
-    name = draw(absent_or(st.text(min_size=1, max_size=20)))
+    name = draw(absent_or(sendable_text(min_size=1, max_size=20)))
     # Someone must be named; properties only travel with an event name.
-    user_id = st.text(min_size=1, max_size=10).filter(str.strip)
-    properties = absent_or(st.dictionaries(st.text(max_size=10), scalars, max_size=3))
+    user_id = sendable_text(min_size=1, max_size=10).filter(str.strip)
+    properties = absent_or(st.dictionaries(sendable_text(max_size=10), scalars, max_size=3))
     return present(
         ("userId", draw(user_id) if not (phones or emails) else None),
         ("traits", traits or None),
         ("name", name),
         ("properties", draw(properties) if name else None),
         ("originalTimestamp", draw(absent_or(timestamps))),
-        ("eventSource", draw(absent_or(st.text(max_size=10)))),
+        ("eventSource", draw(absent_or(sendable_text(max_size=10)))),
     )
 
 

@@ -60,7 +60,10 @@ def _timed_out_attempts(db_path: Path) -> int:
 def test_a_receiver_that_never_answers_then_recovers(payload_file: PayloadFile) -> None:
     path, ids = payload_file(100)
     with Sandbox(faults=Faults(hang=True)) as sandbox:
-        sender = start_cli(["send", "--wait", str(path)], sandbox.url)
+        # A profile whose timeout is 10 s (the default, a minute, is for slow days).
+        added = run_cli(["profile", "add", "hang", "--endpoint", sandbox.url, "--timeout", "10"])
+        assert added.returncode == 0, added.stderr
+        sender = start_cli(["send", "--wait", "--profile", "hang", str(path)], sandbox.url)
         try:
             # The sender's own timeout (10 s) must end the hung attempts.
             deadline = time.monotonic() + 40

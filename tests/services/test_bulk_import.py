@@ -13,6 +13,7 @@ from regal_desktop.domain.check import check
 from regal_desktop.domain.consent import consent_changes
 from regal_desktop.domain.import_rows import ColumnMapping, MappingError
 from regal_desktop.services.bulk_import import (
+    MAX_COLUMNS,
     HeaderError,
     ImportFileError,
     load_mapping,
@@ -106,14 +107,16 @@ def test_rejected_file_keeps_the_header_and_imports_again_once_fixed(tmp_path: P
     with out.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.reader(stream))
     assert rows[0] == ["line", "reason", *plan.header]
-    assert rows[1][:4] == ["3", plan.rejected[0].reason, "bad-consent", "+19545582399"]
+    # A "+" starts a formula in a spreadsheet: the number gets a quote (CWE-1236), which
+    # the import takes off again.
+    assert rows[1][:4] == ["3", plan.rejected[0].reason, "bad-consent", "'+19545582399"]
     # Every row but the short one has every column; the short one stays short.
     assert [len(row) for row in rows].count(len(rows[0])) == len(rows) - 1
     assert rows[8] == [
         "11",
         "the row has 2 cells but the header has 8 columns",
         "short-row",
-        "+19545582399",
+        "'+19545582399",
     ]
     again = plan_file(out)
     assert [row.line for row in again.rejected] == list(range(2, 11))
@@ -289,3 +292,25 @@ def test_the_plan_counts_the_consent_changes_of_its_good_rows(name: str) -> None
     counted = sum(len(consent_changes(row.body)) for row in plan.good)
     assert plan.consent_changes == counted
     assert counted > 0
+
+
+def test_a_header_of_a_million_columns_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{n}" for n in range(1_000_000)) + "\n1\n", encoding="utf-8")
+    for read in (peek_header, plan_file):
+        with pytest.raises(ImportFileError) as raised:
+            read(path)
+        assert str(raised.value) == (
+            f"{path}:1: the header has 1,000,000 columns; an import reads at most "
+            f"{MAX_COLUMNS:,} (remove the columns you do not need)"
+        )
+
+
+def test_many_unknown_columns_are_named_in_a_few_lines(tmp_path: Path) -> None:
+    path = tmp_path / "strangers.csv"
+    path.write_text(",".join(f"Col {n}" for n in range(MAX_COLUMNS)) + "\n1\n", encoding="utf-8")
+    with pytest.raises(HeaderError) as raised:
+        plan_file(path)
+    lines = str(raised.value).splitlines()
+    assert len(lines) == 11
+    assert lines[-1] == f"{path}: ... and {MAX_COLUMNS - 10:,} more problems with the header"

@@ -75,3 +75,14 @@ def test_bulk_confirmation_counts_rows_and_consent_changes() -> None:
 
 def test_session_only_names_the_profile() -> None:
     assert "API key for main is kept for this session only" in session_only("main")
+
+
+def test_a_look_alike_endpoint_is_warned_about_before_the_send() -> None:
+    look_alike = AccountProfile(name="main", endpoint="https://\u0435vents.regalvoice.com/events")
+    for confirmation in (
+        build_confirmation(look_alike, BODY, None),
+        bulk_confirmation(look_alike, 3, 2, "list.csv"),
+    ):
+        first = confirmation.details.splitlines()[0]
+        assert first.startswith("⚠ Warning: the host name") and "xn--vents-ywe" in first
+    assert build_confirmation(AccountProfile(name="main"), BODY, None).warning is None

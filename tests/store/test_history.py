@@ -20,16 +20,26 @@ def deliver(store: Store, request_id: int, finished_at: str) -> None:
     )
 
 
+def queued_on(store: Store, request_id: int, day: str) -> int:
+    """Date the request's queuing to that day of May 2024 (before it is sent: the times
+    recorded for a request never precede its queuing)."""
+    store.conn.execute(
+        "UPDATE requests SET created_at = ? WHERE id = ?",
+        (f"2024-05-{day}T10:00:00.000Z", request_id),
+    )
+    return request_id
+
+
 @pytest.fixture
 def story(store: Store) -> dict[str, int]:
     """Three requests on one contact over three days, and one on someone else."""
     opt_in = store.outbox.enqueue([request(opt_in_body(PHONE, "sms", True), operator="ann")])[0]
-    deliver(store, opt_in, "2024-05-01T10:00:02.000Z")
+    deliver(store, queued_on(store, opt_in, "01"), "2024-05-01T10:00:02.000Z")
     # The e-mail arrives with the phone: from now on both name the same contact.
     email = store.outbox.enqueue(
         [request({"traits": {"phones": {PHONE: {}}, "emails": {"jane@example.com": {}}}})]
     )[0]
-    deliver(store, email, "2024-05-02T10:00:02.000Z")
+    deliver(store, queued_on(store, email, "02"), "2024-05-02T10:00:02.000Z")
     # Only the e-mail leads this one, and Regal refused it.
     opt_out = store.outbox.enqueue(
         [
@@ -38,17 +48,22 @@ def story(store: Store) -> dict[str, int]:
             )
         ]
     )[0]
+    queued_on(store, opt_out, "03")
     store.outbox.claim("production", 1, "host:1")
     store.outbox.record(
-        [AttemptResult(opt_out, "t", "2024-05-03T10:00:02Z", 400, "bad", Outcome.REJECTED)]
+        [
+            AttemptResult(
+                opt_out,
+                "2024-05-03T10:00:01.000Z",
+                "2024-05-03T10:00:02.000Z",
+                400,
+                "bad",
+                Outcome.REJECTED,
+            )
+        ]
     )
     other = store.outbox.enqueue([request(opt_in_body("+15155552355", "voice", False))])[0]
-    days = {opt_in: "01", email: "02", opt_out: "03", other: "03"}
-    for request_id, day in days.items():
-        store.conn.execute(
-            "UPDATE requests SET created_at = ? WHERE id = ?",
-            (f"2024-05-{day}T10:00:00.000Z", request_id),
-        )
+    queued_on(store, other, "03")
     return {"opt_in": opt_in, "email": email, "opt_out": opt_out, "other": other}
 
 
@@ -145,6 +160,7 @@ def test_evidence_rows_carry_everything_an_auditor_asks_for(
         "source": None,
         "operator": "ann",
         "profile": "production",
+        "endpoint": "https://events.regalvoice.com/events",  # where it went
         "queued_at": "2024-05-01T10:00:00.000Z",
         "accepted_at": "2024-05-01T10:00:02.000Z",
         "state": "delivered",

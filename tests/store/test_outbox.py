@@ -20,6 +20,11 @@ T0 = "2024-05-01T10:00:00.000Z"
 T1 = "2024-05-01T10:00:01.000Z"
 
 
+def queued_before_t0(store: Store) -> None:
+    """Every request queued before T0 (recorded times never precede the queuing)."""
+    store.conn.execute("UPDATE requests SET created_at = '2024-05-01T09:00:00.000Z'")
+
+
 def result(request_id: int, outcome: Outcome, status: int | None, **extra: float) -> AttemptResult:
     answer = '{"message":"ok"}' if outcome is Outcome.DELIVERED else "no"
     return AttemptResult(request_id, T0, T1, status, answer, outcome, **extra)
@@ -124,6 +129,7 @@ def test_two_connections_never_claim_the_same_request(store: Store, db_path: Pat
 def test_record_delivered_settles_and_updates_the_directory(store: Store) -> None:
     [request_id] = store.outbox.enqueue([request(opt_in_body("+19545582399"))])
     store.outbox.claim("production", 1, "host:1")
+    queued_before_t0(store)
 
     store.outbox.record([result(request_id, Outcome.DELIVERED, 200)])
 
@@ -197,7 +203,7 @@ def test_retry_drop_and_release_held(store: Store) -> None:
     )
 
     store.outbox.retry(ids[0])
-    with pytest.raises(ValueError, match=f"request {ids[2]} is delivered; only rejected or held"):
+    with pytest.raises(ValueError, match=f"request {ids[2]} is delivered; only queued, rejected"):
         store.outbox.retry(ids[2])
     with pytest.raises(ValueError, match="there is no request 99 in the outbox"):
         store.outbox.retry(99)

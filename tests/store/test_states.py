@@ -31,7 +31,7 @@ def test_what_each_state_allows() -> None:
     assert _which("pending") == {Q, S, H, R}
     assert _which("settled") == {H, R, D, X}
     assert _which("needs_attention") == {H, R}
-    assert _which("can_retry") == {H, R}
+    assert _which("can_retry") == {Q, H, R}  # a queued one: made due now
     assert _which("can_drop") == {Q, H, R}
     assert _which("can_fix") == {Q, H, R}
     # Fixing a request that might still go out drops it; a rejected one stays as evidence.

@@ -250,6 +250,38 @@ def left_out(before: Any, after: Any, path: str = "") -> list[str]:
     return [] if before == after else [path or "(the whole body)"]
 
 
+#: The most rows of each kind (phones, e-mails, custom traits, event properties) the form
+#: opens: 1,000 open in about a third of a second; 100,000 took 53 s and 593 MB.
+EDITOR_MAX_ROWS = 1_000
+_ROWS = (
+    (("traits", "phones"), "phone numbers"),
+    (("traits", "emails"), "e-mail addresses"),
+    (("traits", "optIn"), "legacy opt-ins"),
+    (("properties",), "event properties"),
+)
+
+
+def too_big(raw: Any) -> str | None:
+    """Why the form will not open ``raw`` (more rows of one kind than EDITOR_MAX_ROWS), in
+    one line, or None. Counted on the payload as given, before anything is checked."""
+    if not isinstance(raw, dict):
+        return None
+    counts = []
+    for path, what in _ROWS:
+        value = _at(raw, path)
+        counts.append((len(value) if isinstance(value, dict | list) else 0, what))
+    traits = _object(raw.get("traits"))
+    counts.append((sum(1 for key in traits if key not in STANDARD_TRAITS), "custom traits"))
+    count, what = max(counts, key=lambda pair: pair[0])
+    if count <= EDITOR_MAX_ROWS:
+        return None
+    return (
+        f"This contact has {count:,} {what}; the form opens contacts with up to "
+        f"{EDITOR_MAX_ROWS:,} of each. Check or send it from the command line "
+        "(regal-desktop validate FILE, regal-desktop send FILE)."
+    )
+
+
 def from_body(body: dict[str, Any]) -> Draft:
     """A draft showing a (checked, modern-shape) body; parts the form cannot hold are left out."""
     traits = _object(body.get("traits"))

@@ -20,11 +20,11 @@ from regal_desktop.domain.findings import Level
 from regal_desktop.domain.model import body_text
 from regal_desktop.services.checking import check_known
 from regal_desktop.services.consent_texts import ConsentTemplate
-from regal_desktop.services.payload_files import PayloadFileError, read_payloads
+from regal_desktop.services.payload_files import PayloadFileError, iter_payloads
 from regal_desktop.store.settings import DEFAULT_EVENT_SOURCE
 from regal_desktop.ui.editor.contact_form import ContactForm
 from regal_desktop.ui.editor.document import ContactDocument
-from regal_desktop.ui.editor.draft import input_findings, left_out
+from regal_desktop.ui.editor.draft import input_findings, left_out, too_big
 from regal_desktop.ui.editor.draft_files import (
     Autosave,
     DraftFileError,
@@ -234,16 +234,22 @@ class Editor(QSplitter):
         """Load a payload file into the form; errors are shown, never raised."""
         dialogs = self.context.dialogs
         try:
-            raw = read_payloads(path)[0].raw
+            # The first payload, read alone: a big JSON-lines file is not read through.
+            first = next(iter_payloads(path), None)
         except PayloadFileError as exc:
             dialogs.show_error(self, "Cannot open file", str(exc))
             return False
+        if first is None:
+            dialogs.show_error(self, "Cannot open file", f"{path}: has no payload.")
+            return False
+        raw = first.raw
         if not isinstance(raw, dict):
             message = f"{path}: a payload must be a JSON object {{...}}."
             dialogs.show_error(self, "Cannot open file", message)
             return False
+        if not self.show_payload(raw, path):
+            return False
         original = check(raw, region=self.context.region)
-        self.show_payload(raw, path)
         self.recent.add(path)
         kept = check(self.document.to_raw(), region=self.context.region)
         if kept.text != original.text:
@@ -259,8 +265,14 @@ class Editor(QSplitter):
         self.message.emit(f"Opened {path}", 5000)
         return True
 
-    def show_payload(self, raw: dict[str, Any], path: Path | None, modified: bool = False) -> None:
-        """Put ``raw`` in the form (no prompt: callers ask to save first)."""
+    def show_payload(self, raw: dict[str, Any], path: Path | None, modified: bool = False) -> bool:
+        """Put ``raw`` in the form (no prompt: callers ask to save first); False, with a
+        message and the form unchanged, for a contact with more rows than it holds."""
+        problem = too_big(raw)
+        if problem is not None:
+            where = f"{path}: " if path is not None else ""
+            self.context.dialogs.show_error(self, "Cannot open contact", where + problem)
+            return False
         self.path = path
         self._known_cache.clear()
         self.form.consent.set_target(None)
@@ -278,6 +290,7 @@ class Editor(QSplitter):
         self.refresh_review()
         self._emit_title()
         self.contact_loaded.emit()
+        return True
 
     def save(self) -> bool:
         """Save the draft to its file (asking where if it has none); True when saved."""

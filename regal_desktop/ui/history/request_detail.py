@@ -32,7 +32,7 @@ from regal_desktop.services.clock import local_time
 from regal_desktop.store.history import AttemptRow
 from regal_desktop.store.outbox import RequestRow
 
-ATTEMPT_COLUMNS = ("Started", "Finished", "HTTP status", "Regal's answer")
+ATTEMPT_COLUMNS = ("Started", "Finished", "HTTP status", "Regal's answer", "Sent to")
 
 
 def _selectable(text: str, name: str) -> QLabel:
@@ -64,7 +64,7 @@ class RequestDetailDialog(QDialog):
         facts.addRow(
             "Account:", _selectable(f"{request.profile} ({request.endpoint})", "detailProfile")
         )
-        facts.addRow("Status:", _selectable(request.state.status(request.attempts), "detailStatus"))
+        facts.addRow("Status:", _selectable(request.status, "detailStatus"))
         answer = regal_answer(request.last_status, request.last_answer) or "—"
         facts.addRow("Regal's answer:", _selectable(answer, "detailAnswer"))
         facts.addRow("SHA-256:", _selectable(request.sha256, "detailSha256"))
@@ -92,6 +92,7 @@ class RequestDetailDialog(QDialog):
                 local_time(attempt.finished_at),
                 "" if attempt.status is None else str(attempt.status),
                 regal_answer(attempt.status, attempt.answer),
+                attempt.endpoint or request.endpoint,  # attempts before version 2 name none
             )
             for column, value in enumerate(values):
                 self.attempts.setItem(row, column, QTableWidgetItem(value))

@@ -111,7 +111,7 @@ class HistoryModel(RowsModel[RequestRow]):
             request.profile,
             format_point(request.contact),
             "",
-            request.state.status(request.attempts),
+            request.status,
             regal_answer(request.last_status, request.last_answer),
         )
         return values[column] if 0 <= column < len(values) else ""

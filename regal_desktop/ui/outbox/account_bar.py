@@ -30,7 +30,10 @@ def badge(controller: SendController, name: str) -> tuple[str, str, str]:
     if profile.is_sandbox:
         return "SANDBOX · this computer", _GREEN, "Built-in sandbox: nothing leaves this computer"
     if profile.is_production:
-        return f"PRODUCTION · {name}", _RED, f"Sends to a real Regal account: {profile.endpoint}"
+        tip = f"Sends to a real Regal account: {profile.endpoint}"
+        if profile.warning:  # a look-alike or another host: say so, in the badge too
+            return f"PRODUCTION · {name} ⚠", _RED, f"{tip}\n⚠ Warning: {profile.warning}"
+        return f"PRODUCTION · {name}", _RED, tip
     return f"LOCAL · {name}", _BLUE, f"Sends to a receiver on this computer: {profile.endpoint}"
 
 

@@ -54,8 +54,8 @@ class EditedContact(Protocol):
     def maybe_save(self) -> bool:
         """Ask to save unsaved changes; False when the user cancels."""
 
-    def show_payload(self, raw: dict[str, Any], path: Any, modified: bool = False) -> None:
-        """Load ``raw`` as the contact being edited."""
+    def show_payload(self, raw: dict[str, Any], path: Any, modified: bool = False) -> bool:
+        """Load ``raw`` as the contact being edited; False when it was refused (too big)."""
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,8 @@ class SendController(QObject):
                 self._say("Not sent: cancelled", 10_000)
                 return
         try:
-            request_id = requests.replace(self.app.store, fixing, checked.text)
+            endpoint = destination.profile.endpoint  # the fix goes where the account sends now
+            request_id = requests.replace(self.app.store, fixing, checked.text, endpoint)
         except QUEUE_ERRORS as exc:
             self.dialogs.show_error(self._parent, "Not sent", f"Nothing was queued: {exc}")
             return
@@ -244,7 +245,7 @@ class SendController(QObject):
     def resume(self) -> int:
         """At start: go on delivering what a previous session left queued (it was
         confirmed when it was queued); returns how many requests wait."""
-        waiting = [r for r in self.app.store.outbox.pending() if r.state.waiting]
+        waiting = [r for r in requests.pending(self.app.store) if r.state.waiting]
         if waiting:
             self._say(f"Continuing {len(waiting)} request(s) left in the outbox", 10_000)
             self.send_queued()
@@ -252,7 +253,7 @@ class SendController(QObject):
 
     def send_queued(self) -> None:
         """Deliver what waits in the outbox, for every account that has something queued."""
-        rows = self.app.store.outbox.pending()
+        rows = requests.pending(self.app.store)  # a dead sender's requests included
         for account in sorted({r.profile for r in rows if r.state.waiting}):
             destination = self.keys.destination(account)
             if destination is not None:
@@ -267,10 +268,11 @@ class SendController(QObject):
         if destination is None:
             return
         # Entering a new key has already queued the held requests again.
+        requests.recover(self.app.store)
         request = self.app.store.outbox.get(request_id)
         try:
             if request is not None and request.state.can_retry:
-                requests.retry(self.app.store, request_id)
+                requests.retry(self.app.store, request_id, destination.profile.endpoint)
         except ValueError as exc:
             self.dialogs.show_error(self._parent, "Cannot retry", str(exc))
             return
@@ -306,7 +308,8 @@ class SendController(QObject):
             return
         if not self.contact.maybe_save():
             return
-        self.contact.show_payload(json.loads(request.body), None, modified=True)
+        if not self.contact.show_payload(json.loads(request.body), None, modified=True):
+            return
         self.set_fixing(request_id)
         self._say(
             f"Editing request {request_id}: fix it, then Send replaces it in the outbox", 10_000

@@ -10,12 +10,17 @@ from PySide6.QtWidgets import QWidget
 
 from regal_desktop.context import AppContext
 from regal_desktop.delivery.endpoint import EndpointError
-from regal_desktop.delivery.keys import KeychainUnavailable
+from regal_desktop.delivery.keys import KeychainUnavailable, UnusableKey, clean_key
 from regal_desktop.services import requests
 from regal_desktop.services.accounts import AccountError, Destination
 from regal_desktop.services.confirmation import session_only
 from regal_desktop.ui.shell.changes import StoreChanges, What
 from regal_desktop.ui.shell.dialogs import Dialogs
+
+
+def _sentence(text: str) -> str:
+    """``text`` with a capital first letter, to stand as a sentence."""
+    return text[:1].upper() + text[1:]
 
 
 class KeySession:
@@ -60,23 +65,32 @@ class KeySession:
     def destination(self, account: str) -> Destination | None:
         """Where a send to ``account`` goes, asking for a missing or refused key; None
         (the user was told why) when it cannot be sent."""
+        unusable: UnusableKey | None = None
         try:
-            found = self.app.destination(account)
+            try:
+                found = self.app.destination(account)
+            except UnusableKey as exc:  # the saved key (or REGAL_API_KEY): ask for it again
+                unusable, found = exc, Destination(self.app.profile(account), None)
         except (AccountError, EndpointError) as exc:
             self.dialogs.show_error(self._parent, "Cannot send", f"Account {account}: {exc}")
             return None
         key = self.typed.get(account)
         if key:
-            found = dataclasses.replace(found, key=key)
-        if not (found.needs_key or account in self.refused):
+            found, unusable = dataclasses.replace(found, key=key), None
+        if not (found.needs_key or account in self.refused or unusable):
             return found
-        reason = (
-            f"Regal refused the API key for account {account}. Enter the right key."
-            if account in self.refused
-            else f"Account {account} has no API key yet."
-        )
+        if unusable:
+            reason = f"{_sentence(str(unusable))}."
+        elif account in self.refused:
+            reason = f"Regal refused the API key for account {account}. Enter the right key."
+        else:
+            reason = f"Account {account} has no API key yet."
         typed = self.dialogs.ask_key(self._parent, account, reason, self.app.keys.available())
-        key = (typed or "").strip()
+        try:
+            key = clean_key(typed or "", f"the API key typed for account {account}")
+        except UnusableKey as exc:
+            self.dialogs.show_error(self._parent, "Not sent", f"{_sentence(str(exc))}.")
+            return None
         if not key:
             self._say(f"Not sent: no API key for account {account}", 10_000)
             return None

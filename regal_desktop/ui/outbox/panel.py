@@ -60,7 +60,7 @@ class OutboxModel(RowsModel[RequestRow]):
             return self._display(item, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 1:
-                return item.state.help
+                return item.help
             if column == 5:
                 return regal_answer(item.last_status, item.last_answer) or None
             return None
@@ -72,7 +72,7 @@ class OutboxModel(RowsModel[RequestRow]):
     def _display(request: RequestRow, column: int) -> str:
         values = (
             str(request.id),
-            request.state.status(request.attempts),
+            request.status,
             str(request.attempts),
             format_point(request.contact),
             request.profile,

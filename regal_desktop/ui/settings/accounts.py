@@ -1,4 +1,4 @@
-"""The Accounts tab of Settings: accounts, their endpoints and rates, and their keys."""
+"""The Accounts tab of Settings: accounts, their endpoints, rates and waits, and their keys."""
 
 from __future__ import annotations
 
@@ -15,9 +15,18 @@ from PySide6.QtWidgets import (
 )
 
 from regal_desktop.context import AppContext
-from regal_desktop.delivery.endpoint import REGAL_ENDPOINT
-from regal_desktop.delivery.keys import mask
-from regal_desktop.services.accounts import DEFAULT_RATE, SANDBOX_PROFILE, AccountProfile
+from regal_desktop.delivery.endpoint import REGAL_ENDPOINT, endpoint_warning
+from regal_desktop.delivery.keys import UnusableKey, clean_key, key_problem, mask
+from regal_desktop.delivery.waits import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
+from regal_desktop.services.accounts import (
+    DEFAULT_RATE,
+    MAX_RATE,
+    MAX_WAIT_RANGE,
+    MIN_RATE,
+    SANDBOX_PROFILE,
+    TIMEOUT_RANGE,
+    AccountProfile,
+)
 from regal_desktop.ui.settings.tabs import NO_KEYCHAIN_NOTE, SANDBOX_NOTE, ListTab, named
 
 
@@ -29,6 +38,8 @@ class ProfileCopy:
     endpoint: str
     rate: float
     saved: bool
+    timeout: float = DEFAULT_TIMEOUT
+    max_wait: float = DEFAULT_MAX_WAIT
     key: str = field(default="", repr=False)
 
     @property
@@ -46,7 +57,13 @@ def profile_problem(copy: ProfileCopy, others: list[str]) -> str | None:
     if name in others:
         return f"Name: there is already an account called {name!r}"
     try:
-        AccountProfile(name=name, endpoint=copy.endpoint.strip(), rate=copy.rate)
+        AccountProfile(
+            name=name,
+            endpoint=copy.endpoint.strip(),
+            rate=copy.rate,
+            timeout=copy.timeout,
+            max_wait=copy.max_wait,
+        )
     except ValidationError as exc:
         first = exc.errors()[0]
         where = str(first["loc"][0]).capitalize() if first["loc"] else "Profile"
@@ -54,7 +71,15 @@ def profile_problem(copy: ProfileCopy, others: list[str]) -> str | None:
         if message.lower().startswith(where.lower()):
             return message[0].upper() + message[1:]  # "endpoint 'x' must ..." names itself
         return f"{where}: {message}"
-    return None
+    return key_problem(copy.key, "API key: the key")
+
+
+def account_note(copy: ProfileCopy) -> str:
+    """The note under an account: the sandbox's, or a warning about its endpoint."""
+    if copy.built_in:
+        return SANDBOX_NOTE
+    warning = endpoint_warning(copy.endpoint)
+    return f"⚠ Warning: {warning}" if warning else ""
 
 
 class AccountsTab(ListTab):
@@ -64,7 +89,8 @@ class AccountsTab(ListTab):
         self._app = app
         accounts = app.accounts
         self.profiles = [
-            ProfileCopy(p.name, p.endpoint, p.rate, saved=True) for p in accounts.all()
+            ProfileCopy(p.name, p.endpoint, p.rate, True, p.timeout, p.max_wait)
+            for p in accounts.all()
         ]
         self.removed: list[str] = []
         self.default = accounts.default_name()
@@ -72,10 +98,27 @@ class AccountsTab(ListTab):
         self.endpoint = named(QLineEdit(), "profileEndpointEdit")
         self.endpoint.setPlaceholderText(REGAL_ENDPOINT)
         self.rate = named(QDoubleSpinBox(), "profileRateSpin")
-        self.rate.setRange(0.1, 10_000)
+        # Below one a second cannot be entered; above Regal's 300 is a problem for a Regal
+        # account (AccountProfile says so), not for a proxy.
+        self.rate.setRange(MIN_RATE, MAX_RATE)
         self.rate.setDecimals(1)
         self.rate.setSuffix(" requests/s")
         self.rate.setToolTip("Regal accepts up to 300 requests per second per account")
+        self.timeout = named(QDoubleSpinBox(), "profileTimeoutSpin")
+        self.timeout.setRange(*TIMEOUT_RANGE)
+        self.timeout.setDecimals(1)
+        self.timeout.setSuffix(" s")
+        self.timeout.setToolTip(
+            "How long a request waits for Regal's answer; each retry after a timeout waits "
+            "longer. A request given up on may still arrive, so keep it generous."
+        )
+        self.max_wait = named(QDoubleSpinBox(), "profileMaxWaitSpin")
+        self.max_wait.setRange(*MAX_WAIT_RANGE)
+        self.max_wait.setDecimals(0)
+        self.max_wait.setSuffix(" s")
+        self.max_wait.setToolTip(
+            "The longest wait before a retry, whatever Regal's Retry-After or the clock says"
+        )
         self.key = named(QLineEdit(), "profileKeyEdit")
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.default_box = named(QCheckBox("Send here by default"), "profileDefaultBox")
@@ -92,6 +135,8 @@ class AccountsTab(ListTab):
         form.addRow("Name", self.name)
         form.addRow("Endpoint", self.endpoint)
         form.addRow("Rate limit", self.rate)
+        form.addRow("Answer timeout", self.timeout)
+        form.addRow("Longest wait", self.max_wait)
         form.addRow("API key", self.key)
         form.addRow("", self.keychain_note)
         form.addRow("", self.default_box)
@@ -99,7 +144,8 @@ class AccountsTab(ListTab):
         super().__init__("profile", form, parent)  # objectNames: profileList, ...
         for edit in (self.name, self.endpoint, self.key):
             edit.textEdited.connect(self._fields_edited)
-        self.rate.valueChanged.connect(self._fields_edited)
+        for spin in (self.rate, self.timeout, self.max_wait):
+            spin.valueChanged.connect(self._fields_edited)
         self.default_box.toggled.connect(self._default_toggled)
         self.refill(select=0)
 
@@ -146,17 +192,31 @@ class AccountsTab(ListTab):
         for p in self.profiles:
             if not p.built_in:
                 accounts.save(
-                    AccountProfile(name=p.name.strip(), endpoint=p.endpoint.strip(), rate=p.rate)
+                    AccountProfile(
+                        name=p.name.strip(),
+                        endpoint=p.endpoint.strip(),
+                        rate=p.rate,
+                        timeout=p.timeout,
+                        max_wait=p.max_wait,
+                    )
                 )
         accounts.set_default(self.default)
 
     def typed_keys(self) -> dict[str, str]:
         """The keys typed in, by account name."""
-        return {p.name.strip(): p.key.strip() for p in self.profiles if p.key.strip()}
+        keys = {p.name.strip(): clean_key(p.key) for p in self.profiles}  # checked: problems()
+        return {name: key for name, key in keys.items() if key}
 
     def show_entry(self, row: int) -> None:
         copy = self.profiles[row]
-        fields: tuple[QWidget, ...] = (self.name, self.endpoint, self.rate, self.key)
+        fields: tuple[QWidget, ...] = (
+            self.name,
+            self.endpoint,
+            self.rate,
+            self.timeout,
+            self.max_wait,
+            self.key,
+        )
         for widget in (*fields, self.default_box):
             widget.blockSignals(True)
         self.name.setText(copy.name)
@@ -164,16 +224,21 @@ class AccountsTab(ListTab):
         self.name.setToolTip("To rename, add an account and remove this one" if copy.saved else "")
         self.endpoint.setText(copy.endpoint)
         self.rate.setValue(copy.rate)
+        self.timeout.setValue(copy.timeout)
+        self.max_wait.setValue(copy.max_wait)
         self.key.setText(copy.key)
-        stored = self._app.keys.get(copy.name) if copy.saved and not copy.built_in else None
-        hint = f"saved ({mask(stored)}); type to replace" if stored else "not set"
+        try:
+            stored = self._app.keys.get(copy.name) if copy.saved and not copy.built_in else None
+            hint = f"saved ({mask(stored)}); type to replace" if stored else "not set"
+        except UnusableKey:
+            hint = "the saved key cannot be used; type it again"
         self.key.setPlaceholderText(hint)
         self.default_box.setChecked(copy.name.strip() == self.default)
         for widget in (*fields, self.default_box):
             widget.blockSignals(False)
         for widget in (*fields[1:], self.remove_button):
             widget.setEnabled(not copy.built_in)
-        self.note.setText(SANDBOX_NOTE if copy.built_in else "")
+        self.note.setText(account_note(copy))
 
     def _fields_edited(self) -> None:
         row = self.list.currentRow()
@@ -183,8 +248,10 @@ class AccountsTab(ListTab):
         was_default = copy.name.strip() == self.default
         copy.name, copy.endpoint = self.name.text(), self.endpoint.text()
         copy.rate, copy.key = self.rate.value(), self.key.text()
+        copy.timeout, copy.max_wait = self.timeout.value(), self.max_wait.value()
         if was_default:
             self.default = copy.name.strip()
+        self.note.setText(account_note(copy))
         self.refill()
         self.show_problem(row, self.problem_of(row))
 

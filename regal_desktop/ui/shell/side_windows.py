@@ -90,15 +90,13 @@ class SideWindows(QObject):
 
     def open_body(self, body: dict[str, Any]) -> None:
         """Load a request's body from the history into the editor as a new contact."""
-        if self.editor.maybe_save():
-            self.editor.show_payload(body, None, modified=True)
+        if self.editor.maybe_save() and self.editor.show_payload(body, None, modified=True):
             self.window.say("Opened a request from the history")
             self.window.bring_to_front()
 
     def open_contact(self, profile: dict[str, Any]) -> None:
         """Load a contact's profile from the directory into the editor."""
-        if self.editor.maybe_save():
-            self.editor.show_payload(profile, None)
+        if self.editor.maybe_save() and self.editor.show_payload(profile, None):
             self.window.say("Opened a contact from the directory")
             self.window.bring_to_front()
 

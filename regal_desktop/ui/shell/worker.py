@@ -16,6 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from regal_desktop.delivery.keys import scrub
+
 log = logging.getLogger(__name__)
 
 #: A job: ``job(report, should_stop)`` returns its result (None when it stopped early).
@@ -44,10 +46,10 @@ class Worker(QThread):
         try:
             result = self._job(self.progressed.emit, self._stop.is_set)
         except self._expected as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(scrub(str(exc)))
         except Exception as exc:  # told in words; the traceback goes to the log
-            log.exception("background work failed")
-            self.failed.emit(self._failure(exc))
+            log.exception("background work failed")  # the log file's formatter scrubs it
+            self.failed.emit(scrub(self._failure(exc)))
         else:
             self.done.emit(result)
 

@@ -94,6 +94,7 @@ def test_detail_shows_the_exact_body_sent_its_hash_and_attempts(
     assert dialog.attempts.rowCount() == 1
     assert dialog.attempts.item(0, 2).text() == "200"
     assert dialog.attempts.item(0, 3).text() == "HTTP 200: ok"
+    assert dialog.attempts.item(0, 4).text() == sandbox.url  # where it actually went
 
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     editor = desk_with_history.editor
@@ -113,9 +114,10 @@ def test_export_writes_the_filtered_evidence_as_csv_and_everything_as_json_lines
 
     with (tmp_path / "jane.csv").open(encoding="utf-8-sig", newline="") as stream:
         rows = list(csv.DictReader(stream))
+    # A "+" starts a spreadsheet formula (CWE-1236): the window's CSV quotes it too.
     assert [(r["point"], r["channel"], r["subscribed"]) for r in rows] == [
-        (JANE_PHONE, "sms", "true"),
-        (JANE_PHONE, "sms", "false"),
+        ("'" + JANE_PHONE, "sms", "true"),
+        ("'" + JANE_PHONE, "sms", "false"),
     ]
     assert rows[1]["text"] == "Customer replied STOP."
     assert rows[1]["state"] == "delivered" and rows[1]["accepted_at"]

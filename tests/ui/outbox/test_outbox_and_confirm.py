@@ -74,7 +74,8 @@ def test_panel_buttons_follow_the_selected_request(qtbot: QtBot, store: Store) -
     assert blocker.args == [1]
 
     assert panel.select(3)
-    assert not panel.retry_button.isEnabled() and panel.drop_button.isEnabled()
+    # Queued: Retry sends it now, even while it waits for a retry (Retry-After, backoff).
+    assert panel.retry_button.isEnabled() and panel.drop_button.isEnabled()
     assert not panel.select(2)  # delivered: not in the list
 
 

@@ -9,7 +9,15 @@ import keyring.backends.fail
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QLineEdit, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+)
 from pytestqt.qtbot import QtBot
 
 from regal_desktop.services.consent_texts import consent_templates
@@ -91,6 +99,32 @@ def test_problems_are_shown_next_to_the_field_and_nothing_is_saved(
 
     assert dialog.isVisible()
     assert [p.name for p in sending.parts.app.accounts.all()] == ["sandbox"]
+
+
+def test_rate_beyond_regals_limit_or_below_one_is_refused_where_it_is_entered(
+    qtbot: QtBot, open_desk: Callable[..., Desk]
+) -> None:
+    sending = open_desk(BODY)
+    dialog = open_settings(qtbot, sending)
+    add_production(qtbot, dialog, KEY)
+    rate = dialog.findChild(QDoubleSpinBox, "profileRateSpin")
+    rate.setValue(0.5)
+    assert rate.value() == 1  # less than one a second cannot be entered
+    rate.setValue(2000)
+
+    error = dialog.findChild(QLabel, "profileError")
+    assert error.isVisible()
+    assert error.text().startswith(
+        "Rate 2000 is more than the 300 requests per second Regal allows an account"
+    )
+    dialog.accept()
+    assert dialog.isVisible()
+    assert [p.name for p in sending.parts.app.accounts.all()] == ["sandbox"]
+
+    rate.setValue(300)
+    assert not error.isVisible()
+    dialog.accept()
+    assert [p.rate for p in sending.parts.app.accounts.all()] == [290, 300]
 
 
 @pytest.fixture
