@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-import orjson
-
 from regal_desktop.domain import jsonc
 from regal_desktop.domain.findings import (
     Finding,
@@ -51,6 +49,7 @@ from regal_desktop.domain.normalise import (
     normalise_phone,
     parse_timestamp,
 )
+from regal_desktop.domain.nul import nul_findings
 
 _PAYLOAD_ORDER = tuple(f.alias or n for n, f in Payload.model_fields.items())
 _TRAITS_ORDER = ("firstName", "lastName", "phones", "emails", "address")
@@ -115,61 +114,9 @@ def check(raw: Any, *, region: str = "US", known: dict[str, Any] | None = None) 
     checker = _Checker(region, known)
     body = checker.run(raw)
     findings = sorted(
-        [*checker.findings, *_nul_findings(raw)], key=lambda f: f.level is not Level.ERROR
+        [*checker.findings, *nul_findings(raw)], key=lambda f: f.level is not Level.ERROR
     )
     return Checked(body, tuple(findings), checker.asked_known)
-
-
-_NUL = "\x00"
-_NUL_MESSAGE = "contains a NUL character (\\u0000); remove it"
-
-
-def _has_nul(raw: Any) -> bool:
-    """True when any text or key of ``raw`` holds a NUL (the quick test, no paths)."""
-    try:
-        # orjson writes a NUL as \u0000, ten times faster than walking the payload in
-        # Python (this runs on every keystroke). A text holding a backslash and "u0000"
-        # matches too; ``_nul_findings`` then walks and finds nothing.
-        return b"\\u0000" in orjson.dumps(raw)
-    except (orjson.JSONEncodeError, TypeError):
-        pass  # what orjson refuses (integers beyond 64 bits): walked instead
-    stack = [raw]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            if _NUL in value:
-                return True
-        elif isinstance(value, dict):
-            if any(isinstance(key, str) and _NUL in key for key in value):
-                return True
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return False
-
-
-def _nul_findings(raw: Any) -> list[Finding]:
-    """An error at every text and key holding a NUL, in the order they are written.
-
-    Regal stores text in a database that cannot hold a NUL, and a terminal or a cell
-    would cut the text there: such a payload is refused where it is checked, at the path
-    the person wrote (not the body's spelling of it).
-    """
-    if not _has_nul(raw):
-        return []
-    found: list[Finding] = []
-    stack: list[tuple[Parts, Any]] = [((), raw)]
-    while stack:
-        parts, value = stack.pop()
-        if parts and isinstance(parts[-1], str) and _NUL in parts[-1]:
-            found.append(error(parts, f"the key {_NUL_MESSAGE}"))
-        if isinstance(value, str) and _NUL in value:
-            found.append(error(parts, _NUL_MESSAGE))
-        elif isinstance(value, dict):
-            stack.extend(((*parts, key), item) for key, item in reversed(value.items()))
-        elif isinstance(value, list):
-            stack.extend(((*parts, i), item) for i, item in reversed(list(enumerate(value))))
-    return found
 
 
 def _ordered(values: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:

@@ -22,6 +22,15 @@ class UnreadableFileError(Exception):
     """The file cannot be read as UTF-8 text; ``str()`` names the file (and line)."""
 
 
+def _unreadable(path: Path, kind: str, exc: OSError) -> UnreadableFileError:
+    """One line for a file that cannot be opened."""
+    if isinstance(exc, FileNotFoundError):
+        return UnreadableFileError(f"{path}: no such file")
+    if isinstance(exc, IsADirectoryError):
+        return UnreadableFileError(f"{path}: is a folder, not {kind}")
+    return UnreadableFileError(f"{path}: cannot be read: {exc.strerror or exc}")
+
+
 def read_utf8(path: Path, kind: str, advice: str = "") -> tuple[bytes, str]:
     """The file's bytes and its text (a leading BOM dropped).
 
@@ -30,12 +39,8 @@ def read_utf8(path: Path, kind: str, advice: str = "") -> tuple[bytes, str]:
     """
     try:
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UnreadableFileError(f"{path}: is a folder, not {kind}") from None
     except OSError as exc:
-        raise UnreadableFileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+        raise _unreadable(path, kind, exc) from None
     tail = f"; {advice}" if advice else ""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise UnreadableFileError(f"{path}: is UTF-16 text, not UTF-8{tail}")
@@ -67,12 +72,8 @@ def utf8_lines(path: Path, kind: str, max_line: int) -> Iterator[tuple[int, str]
     """
     try:
         stream = path.open("rb")
-    except FileNotFoundError:
-        raise UnreadableFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UnreadableFileError(f"{path}: is a folder, not {kind}") from None
     except OSError as exc:
-        raise UnreadableFileError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+        raise _unreadable(path, kind, exc) from None
     with stream:
         offset = 0
         number = 0

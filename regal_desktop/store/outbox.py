@@ -12,17 +12,15 @@ one). A request goes only to the endpoint it was queued for: when its account ha
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
 from regal_desktop.store.claimers import is_claim_dead
 from regal_desktop.store.db import transaction, utc_now
 from regal_desktop.store.directory import Directory
+from regal_desktop.store.enqueue import insert_requests
 from regal_desktop.store.requests import (
     AttemptResult,
     Claimed,
@@ -36,14 +34,6 @@ QUEUED, SENDING, DROPPED = RequestState.QUEUED, RequestState.SENDING, RequestSta
 HELD = RequestState.HELD
 
 
-def _sha256(body: str) -> str:
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
-
-
-#: Requests parsed and written per executemany (bounds memory, not the transaction).
-_CHUNK = 1000
-
-
 class Outbox:
     """Queue, claim and settle requests; every write is one transaction."""
 
@@ -54,104 +44,14 @@ class Outbox:
     def enqueue(self, items: Sequence[NewRequest]) -> list[int]:
         """Queue ``items`` in one transaction (all or none) and return their ids in order."""
         with transaction(self.conn):
-            return list(self._insert(items, len(items)))
+            return list(insert_requests(self.conn, items, len(items)))
 
     def enqueue_stream(self, items: Iterable[NewRequest]) -> range:
         """Queue ``items`` as they are produced (a payload file read as a stream), in one
         transaction: all or none, even when producing one raises. Only a chunk is held
         in memory at a time; returns the ids, in order."""
         with transaction(self.conn):
-            return self._insert(items, None)
-
-    @staticmethod
-    def _parse(number: int, total: int | None, item: NewRequest) -> dict[str, Any]:
-        which = f"request {number}" + ("" if total is None else f" of {total}")
-        try:
-            body = json.loads(item.body)
-        except ValueError as exc:
-            raise ValueError(
-                f"{which} for {item.contact or 'a contact'}: the body is not JSON: {exc}"
-            ) from exc
-        if not isinstance(body, dict):
-            raise ValueError(f"{which}: the body is not a JSON object")
-        return body
-
-    def _insert(self, items: Iterable[NewRequest], total: int | None) -> range:
-        """Insert inside the caller's transaction, a chunk at a time (so 100,000 bodies are
-        never all parsed at once). Ids are given explicitly (max + 1, ...) since
-        executemany cannot return them; the write lock makes this safe."""
-        first = int(
-            self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM requests").fetchone()[0]
-        )
-        now = utc_now()
-        count = 0
-        remaining = iter(items)
-        while chunk := list(itertools.islice(remaining, _CHUNK)):
-            parsed = [
-                self._parse(number, total, item)
-                for number, item in enumerate(chunk, start=count + 1)
-            ]
-            ids = list(range(first + count, first + count + len(chunk)))
-            self._insert_chunk(ids, chunk, parsed, now)
-            count += len(chunk)
-        return range(first, first + count)
-
-    def _insert_chunk(
-        self,
-        ids: list[int],
-        items: Sequence[NewRequest],
-        parsed: list[dict[str, Any]],
-        now: str,
-    ) -> None:
-        # The domain (pydantic) loads with the first request, not with the store.
-        from regal_desktop.domain.consent import consent_changes
-        from regal_desktop.domain.profile import display_key, identity_keys
-
-        self.conn.executemany(
-            "INSERT INTO requests (id, created_at, profile, endpoint, operator, contact, "
-            "origin, body, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    request_id,
-                    now,
-                    item.profile,
-                    item.endpoint,
-                    item.operator,
-                    item.contact or display_key(body),
-                    item.origin,
-                    item.body,
-                    _sha256(item.body),
-                )
-                for request_id, item, body in zip(ids, items, parsed, strict=True)
-            ],
-        )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO request_keys (key, request_id) VALUES (?, ?)",
-            [
-                (key, request_id)
-                for request_id, body in zip(ids, parsed, strict=True)
-                for key in identity_keys(body)
-            ],
-        )
-        self.conn.executemany(
-            "INSERT INTO consent_changes (request_id, kind, point, channel, subscribed, "
-            "text, ip, timestamp, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    request_id,
-                    c.kind,
-                    c.point.lower() if c.kind == "email" else c.point,
-                    c.channel.value,
-                    c.subscribed,
-                    c.text,
-                    c.ip,
-                    c.timestamp,
-                    c.source,
-                )
-                for request_id, body in zip(ids, parsed, strict=True)
-                for c in consent_changes(body)
-            ],
-        )
+            return insert_requests(self.conn, items, None)
 
     def claim(
         self,
@@ -448,7 +348,7 @@ class Outbox:
                 body=body,
                 origin=f"fix:{request_id}",
             )
-            return self._insert([item], 1)[0]
+            return insert_requests(self.conn, [item], 1)[0]
 
 
 def moved_answer(queued_for: str, endpoint: str) -> str:

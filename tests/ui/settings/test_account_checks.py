@@ -6,36 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from regal_desktop.ui.settings.dialog import SettingsDialog
 from tests.conftest import MemoryKeyring
 from tests.helpers.bodies import BODY
 from tests.helpers.desk import Desk
+from tests.helpers.settings import edit, open_settings
 
 WRAPPED = "sk-live-5f2b9c0d\n7e1a4b3c9d8e"
 LOOK_ALIKE = "https://\u0435vents.regalvoice.com/events"  # a Cyrillic е
 
 
-def open_settings(qtbot: QtBot, sending: Desk) -> SettingsDialog:
-    sending.window.findChild(QAction, "settingsAction").trigger()
-    dialog = sending.window.findChild(SettingsDialog, "settingsDialog")
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible)
-    return dialog
-
-
-def field(dialog: SettingsDialog, name: str) -> QLineEdit:
-    found = dialog.findChild(QLineEdit, name)
-    assert found is not None, name
-    return found
-
-
 def new_account(qtbot: QtBot, dialog: SettingsDialog, name: str) -> None:
     qtbot.mouseClick(dialog.findChild(QPushButton, "addProfileButton"), Qt.MouseButton.LeftButton)
-    qtbot.keyClicks(field(dialog, "profileNameEdit"), name)
+    qtbot.keyClicks(edit(dialog, "profileNameEdit"), name)
 
 
 def test_a_pasted_key_with_a_line_break_is_refused_next_to_the_field(
@@ -44,7 +30,7 @@ def test_a_pasted_key_with_a_line_break_is_refused_next_to_the_field(
     sending = open_desk(BODY)
     dialog = open_settings(qtbot, sending)
     new_account(qtbot, dialog, "production")
-    field(dialog, "profileKeyEdit").insert(WRAPPED)  # as a paste: QLineEdit keeps the break
+    edit(dialog, "profileKeyEdit").insert(WRAPPED)  # as a paste: QLineEdit keeps the break
 
     error = dialog.findChild(QLabel, "profileError")
     assert error.isVisible()
@@ -54,7 +40,7 @@ def test_a_pasted_key_with_a_line_break_is_refused_next_to_the_field(
     assert dialog.isVisible()
     assert memory_keyring.secrets == {}
 
-    key = field(dialog, "profileKeyEdit")
+    key = edit(dialog, "profileKeyEdit")
     key.clear()
     key.insert("  sk-live-5f2b9c0d7e1a4b3c9d8e \n")  # surrounding white space is fine
     dialog.accept()
@@ -72,7 +58,7 @@ def test_a_look_alike_endpoint_is_warned_about_in_settings_and_on_the_badge(
     new_account(qtbot, dialog, "lookalike")
     note = dialog.findChild(QLabel, "profileNote")
     assert note.text() == ""  # Regal's own endpoint: nothing to say
-    endpoint = field(dialog, "profileEndpointEdit")
+    endpoint = edit(dialog, "profileEndpointEdit")
     endpoint.clear()
     endpoint.insert(LOOK_ALIKE)
     assert note.text().startswith("⚠ Warning: the host name")

@@ -11,7 +11,7 @@ from regal_desktop.delivery.waits import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 from regal_desktop.ui.settings.dialog import SettingsDialog
 from tests.helpers.bodies import BODY
 from tests.helpers.desk import Desk
-from tests.ui.settings.test_settings_dialog import KEY, add_production, open_settings
+from tests.helpers.settings import KEY, add_production, open_settings
 
 
 def spin(dialog: SettingsDialog, name: str) -> QDoubleSpinBox:

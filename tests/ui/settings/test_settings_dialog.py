@@ -7,16 +7,12 @@ from collections.abc import Callable, Iterator
 import keyring
 import keyring.backends.fail
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFrame,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
-    QPushButton,
 )
 from pytestqt.qtbot import QtBot
 
@@ -24,33 +20,7 @@ from regal_desktop.services.consent_texts import consent_templates
 from regal_desktop.ui.settings.dialog import NO_KEYCHAIN_NOTE, SettingsDialog
 from tests.helpers.bodies import BODY
 from tests.helpers.desk import Desk
-
-KEY = "sk-live-5f2b9c0d7e1a4b3c"
-
-
-def open_settings(qtbot: QtBot, sending: Desk) -> SettingsDialog:
-    sending.window.findChild(QAction, "settingsAction").trigger()
-    dialog = sending.window.findChild(SettingsDialog, "settingsDialog")
-    assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible)
-    return dialog
-
-
-def edit(dialog: SettingsDialog, name: str) -> QLineEdit:
-    found = dialog.findChild(QLineEdit, name)
-    assert found is not None, name
-    return found
-
-
-def click(qtbot: QtBot, dialog: SettingsDialog, name: str) -> None:
-    qtbot.mouseClick(dialog.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
-
-
-def add_production(qtbot: QtBot, dialog: SettingsDialog, key: str) -> None:
-    click(qtbot, dialog, "addProfileButton")
-    qtbot.keyClicks(edit(dialog, "profileNameEdit"), "production")
-    qtbot.keyClicks(edit(dialog, "profileKeyEdit"), key)
-    dialog.accounts.default_box.setChecked(True)
+from tests.helpers.settings import KEY, add_production, click, edit, open_settings
 
 
 def test_saves_a_profile_and_keeps_its_key_out_of_the_database(
