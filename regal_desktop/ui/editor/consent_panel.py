@@ -244,7 +244,8 @@ class ConsentPanel(QWidget):
             policy = QSizePolicy.Policy.Preferred if index == number else QSizePolicy.Policy.Ignored
             page.setSizePolicy(policy, policy)
         self._pages.setCurrentIndex(number)
-        self._pages.adjustSize()
+        # Let the form lay the stack out again (its width is the form's, not the page's).
+        self._pages.updateGeometry()
 
     def _refresh(self) -> None:
         target = self._target

@@ -279,3 +279,19 @@ def test_loading_another_contact_shows_its_consent_at_once(editor: Editor) -> No
     # The next contact's primary phone is in the same row: its consent still shows.
     editor.show_payload({"traits": {"phones": {"+13055550123": phone}}}, None)
     assert title.title() == "Consent for +1 305-555-0123"
+
+
+def test_the_consent_editors_keep_the_form_width_when_another_contact_loads(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    desk.window.resize(1360, 860)  # wider than the editors need
+    editor = desk.editor
+    phone = {"isPrimary": True}
+    panel = editor.form.consent
+    voice = panel.editors[Channel.VOICE]
+    editor.show_payload({"traits": {"phones": {"+19545582399": phone}}}, None)
+    qtbot.waitUntil(lambda: voice.width() == panel.width())
+    editor.show_payload({"traits": {"phones": {"+13055550123": phone}}}, None)
+    # Laid out again after the load, the editors take the panel's width, not their own.
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: voice.width() == panel.width(), timeout=2000)
