@@ -72,8 +72,11 @@ typecheck: venv
 # The failure drills take a couple of minutes: `make drills` runs them (CI does too).
 # pytest-randomly shuffles the order on every run; the seed is printed at the end:
 # `--randomly-seed=N` repeats that order, `-p no:randomly` runs in file order.
+# Screenshots the layout tests take (1024x700, 1920x1080) are kept in build/test-artifacts.
 pytest: venv system-deps
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m "not drill"
+	mkdir -p build/test-artifacts
+	QT_QPA_PLATFORM=offscreen REGAL_DESKTOP_ARTIFACTS=$(CURDIR)/build/test-artifacts \
+		$(VENV)/bin/pytest -q -m "not drill"
 
 # Each file under tests/ui/ in a pytest process of its own, so a window test that passes
 # only because another file ran first in the same QApplication fails here.

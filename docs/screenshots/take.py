@@ -13,7 +13,8 @@ In order, each step through the window's own parts (``build_main_window``):
 
 1. the window opens ``tests/data/payloads/phones-and-emails.json`` (Regal's own example,
    with its unassigned numbers and one number too long) on first run: ``main-window.png``
-   (1360x860);
+   (1360x860); then ``window-1024x700.png`` and ``window-1920x1080.png``, the same
+   contact with its first phone's consent in view on a laptop and a large monitor;
 2. a lead's onboarding events, a CRM contact, a Segment identify (legacy shape) and an
    SMS opt-out after a STOP reply are sent from the editor to the built-in sandbox;
 3. staging and production are added (as Settings would), two contacts are sent to
@@ -54,6 +55,8 @@ SANDBOX_SENDS = (
 )
 
 MAIN_SIZE = (1360, 860)
+#: A laptop screen and a large monitor: window-1024x700.png and window-1920x1080.png.
+WINDOW_SIZES = ((1024, 700), (1920, 1080))
 HISTORY_SIZE = (1250, 460)
 DIRECTORY_SIZE = (1400, 620)  # the consent timeline's columns all show at this width
 IMPORT_SIZE = (950, 680)
@@ -245,6 +248,7 @@ class Shooter:
             self.desk = build_main_window([opened], dialogs=dialogs)
             try:
                 self.main_window()
+                self.window_sizes()
                 self.sandbox_sends()
                 self.outbox(staging.url)
                 self.history()
@@ -263,6 +267,20 @@ class Shooter:
         window.show()
         self.settle(0.5)
         self.save(window, "main-window.png")
+
+    def window_sizes(self) -> None:
+        """The same contact on a laptop screen and on a large monitor, its first phone's
+        consent scrolled into view."""
+        window, form = self.desk.window, self.desk.editor.form
+        for width, height in WINDOW_SIZES:
+            window.resize(width, height)
+            self.settle(0.3)
+            self.click_first_phone()
+            form.ensureWidgetVisible(form.consent, 0, 0)
+            self.settle(0.3)
+            self.save(window, f"window-{width}x{height}.png")
+        window.resize(*MAIN_SIZE)
+        self.settle(0.3)
 
     def sandbox_sends(self) -> None:
         """Regal's onboarding examples, a CRM contact, a Segment identify, a STOP reply."""

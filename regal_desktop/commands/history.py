@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from regal_desktop.commands.common import OK, context, fail, run
+from regal_desktop.context import AppContext
 from regal_desktop.domain.consent import consent_changes, describe_change
 from regal_desktop.domain.visible import visible
 from regal_desktop.services.evidence import (
@@ -18,6 +19,7 @@ from regal_desktop.services.evidence import (
     format_for,
     write_evidence,
 )
+from regal_desktop.store.history import ImportBatch
 from regal_desktop.store.outbox import RequestRow
 from regal_desktop.store.states import RequestState
 
@@ -59,6 +61,25 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--contact", metavar="KEY", help="phone (any format), e-mail or userId")
     parser.add_argument("--since", metavar="DATE", help="queued at or after (2024-05-01, ...)")
     parser.add_argument("--until", metavar="DATE", help="queued at or before (a date: all day)")
+    parser.add_argument(
+        "--import",
+        dest="import_name",
+        metavar="NAME",
+        help="only the requests imported from this CSV file (its name or path; every time "
+        "it was imported)",
+    )
+
+
+def _imports(ctx: AppContext, name: str | None) -> list[ImportBatch] | None:
+    """The imports ``--import NAME`` names; a failure naming the known ones if none."""
+    if name is None:
+        return None
+    found: list[ImportBatch] = ctx.store.history.imports_named(name)
+    if not found:
+        known = sorted({batch.name for batch in ctx.store.history.imports()})
+        listed = ", ".join(visible(n) for n in known) if known else "none yet"
+        raise fail(f"no import of a CSV file named {visible(name)}; the imports are: {listed}")
+    return found
 
 
 def _states(values: list[str] | None) -> list[str] | None:
@@ -85,6 +106,7 @@ def _list(options: argparse.Namespace) -> int:
                 options.until,
                 _states(options.state),
                 limit=options.limit,
+                imports=_imports(ctx, options.import_name),
             )
         except ValueError as exc:
             raise fail(str(exc)) from None
@@ -106,7 +128,12 @@ def _export(options: argparse.Namespace) -> int:
         raise fail(str(exc)) from None
     with context() as ctx:
         try:
-            rows = ctx.store.history.evidence(options.contact, options.since, options.until)
+            rows = ctx.store.history.evidence(
+                options.contact,
+                options.since,
+                options.until,
+                imports=_imports(ctx, options.import_name),
+            )
             if options.out == "-":
                 count = write_evidence(rows, sys.stdout, fmt)
             else:

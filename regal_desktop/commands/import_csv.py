@@ -10,19 +10,27 @@ from typing import Any
 from regal_desktop.commands.common import OK, PROBLEM, context, fail, run
 from regal_desktop.commands.send import add_delivery_options, deliver_and_report, resolve
 from regal_desktop.context import AppContext
-from regal_desktop.domain.import_rows import FIELDS, IGNORE, ColumnMapping, MappingError
+from regal_desktop.domain.column_names import guessed_target
+from regal_desktop.domain.findings import quote
+from regal_desktop.domain.import_rows import (
+    FIELDS,
+    IGNORE,
+    REJECTED_COLUMNS,
+    ColumnMapping,
+    MappingError,
+)
 from regal_desktop.services.bulk_import import (
     HeaderError,
     ImportFileError,
     ImportPlan,
     load_mapping,
+    peek_header,
     plan_file,
     save_mapping,
     write_jsonl,
     write_jsonl_to,
     write_rejected,
 )
-from regal_desktop.services.checking import checker_for
 from regal_desktop.services.evidence import ExportError
 from regal_desktop.services.sending import queue
 
@@ -97,6 +105,22 @@ def _mapping(ctx: AppContext, options: argparse.Namespace) -> ColumnMapping:
     return base.updated(given) if base else given
 
 
+def _guessed(path: Path, mapping: ColumnMapping) -> ColumnMapping:
+    """``mapping`` with every column it does not name at its common name's field
+    (``domain.column_names``) or ignored; prints the ignored columns in one line."""
+    header = peek_header(path)
+    named = set(mapping.columns)
+    columns = dict(mapping.columns)
+    for name in header:
+        if name in named or name.strip() in named or name.strip() in REJECTED_COLUMNS:
+            continue
+        columns[name] = guessed_target(name)
+    ignored = [quote(n.strip()) for n in header if columns.get(n) == IGNORE and n.strip()]
+    if ignored:
+        print(f"{path}: ignored columns (not sent): {', '.join(ignored)}", file=sys.stderr)
+    return ColumnMapping(columns, dict(mapping.defaults))
+
+
 def _report(plan: ImportPlan, show_warnings: bool) -> None:
     """Rejected rows (and warnings if asked) on stderr, then the counts."""
     for notice in plan.notices:
@@ -116,10 +140,12 @@ def _import(options: argparse.Namespace) -> int:
         mapping = _mapping(ctx, options)
         dest = resolve(ctx, options) if options.send else None
         try:
+            guessed = _guessed(Path(options.file), mapping)
             plan = plan_file(
                 Path(options.file),
-                mapping,
-                checker=checker_for(ctx.region, ctx.store.directory.get),
+                guessed,
+                region=ctx.region,
+                lookup=ctx.store.directory.get,
             )
         except HeaderError as exc:
             raise fail(f"{exc}\n{_MAPPING_HELP}") from None

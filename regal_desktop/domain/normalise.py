@@ -108,12 +108,37 @@ def format_phone(e164: str) -> str:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
+#: A local part that email_validator keeps exactly as written (plain ASCII dot-atom).
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*")
+
+
+@lru_cache(maxsize=_CACHE)
+def _normalise_domain(domain: str) -> str | None:
+    """The domain as ``normalise_email`` sends it, or None when it is not valid."""
+    address, _ = _validated(f"a@{domain}")
+    return address.partition("@")[2] if address is not None else None
+
+
 @lru_cache(maxsize=_CACHE)
 def normalise_email(text: str) -> tuple[str | None, str | None]:
     """``(address, None)`` with the domain lower-cased, or ``(None, why it is not valid)``."""
     written = text.strip()
     if not written:
         return None, "the e-mail address is empty"
+    # A bulk import has a new address on every row but few domains: a plain local part
+    # needs no checking beyond its shape, and each domain is checked once. Anything else
+    # (quotes, Unicode, odd lengths, a bad domain) takes the full check for its message.
+    local, at, domain = written.rpartition("@")
+    plain = at and domain.isascii() and len(local) <= 64 and len(written) <= 254
+    if plain and _PLAIN_LOCAL.fullmatch(local):
+        normal = _normalise_domain(domain)
+        if normal is not None:
+            return f"{local}@{normal}", None
+    return _validated(written)
+
+
+def _validated(written: str) -> tuple[str | None, str | None]:
+    """``normalise_email`` through email_validator's whole check."""
     # Loaded on the first address: its tables cost a noticeable share of start-up.
     from email_validator import EmailNotValidError, validate_email
 

@@ -15,7 +15,12 @@ import codecs
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+import multiprocessing
+import os
+import re
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, overload
@@ -33,6 +38,7 @@ from regal_desktop.domain.import_rows import (
     row_payload,
 )
 from regal_desktop.domain.spreadsheet import formula_restored
+from regal_desktop.services.checking import Lookup, known_profile
 from regal_desktop.services.csv_output import csv_writer
 from regal_desktop.services.evidence import export_output
 from regal_desktop.services.sending import Prepared
@@ -91,6 +97,29 @@ class RejectedRow:
     reason: str
 
 
+#: Quoted values and numbers in a warning: what differs between warnings of one kind.
+_VALUES = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"]+@[^\s"]+|\+?\d[\d ().-]*\d|\d')
+
+
+@dataclass
+class WarningKind:
+    """Warnings that say the same thing about different rows: how many, and where."""
+
+    #: The message with its values left out (``… will be sent as …``).
+    text: str
+    #: The first warning of the kind in full, with its path.
+    example: str
+    count: int = 0
+    #: The lines of the first few rows with this warning.
+    lines: list[int] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        where = ", ".join(str(line) for line in self.lines)
+        more = ", …" if self.count > len(self.lines) else ""
+        word = "line" if len(self.lines) == 1 and not more else "lines"
+        return f"{self.count:,} × {self.example} ({word} {where}{more})"
+
+
 @dataclass
 class ImportPlan:
     """What a CSV file holds, row by row, before anything is sent."""
@@ -114,6 +143,24 @@ class ImportPlan:
     def warnings(self) -> int:
         """How many good rows carry at least one warning."""
         return sum(1 for row in self.good if row.warnings)
+
+    def warning_kinds(self, examples: int = 3) -> list[WarningKind]:
+        """The distinct warnings of the good rows, most frequent first.
+
+        Warnings that differ only in the values they quote or the numbers they name
+        (``"(515) 555-2355" will be sent as +15155552355``) are one kind.
+        """
+        kinds: dict[str, WarningKind] = {}
+        for row in self.good:
+            for finding in row.warnings:
+                key = _VALUES.sub("…", finding.message)
+                kind = kinds.get(key)
+                if kind is None:
+                    kind = kinds[key] = WarningKind(key, f"{finding.path}: {finding.message}")
+                kind.count += 1
+                if len(kind.lines) < examples and row.line not in kind.lines:
+                    kind.lines.append(row.line)
+        return sorted(kinds.values(), key=lambda kind: -kind.count)
 
     def prepared(self) -> Sequence[Prepared]:
         """The good rows, ready for ``services.sending.queue`` (origin ``FILE:LINE``).
@@ -248,17 +295,24 @@ def plan_file(
     path: Path,
     mapping: ColumnMapping | None = None,
     *,
-    checker: Callable[[dict[str, Any]], Checked] = check,
+    checker: Callable[[dict[str, Any]], Checked] | None = None,
+    region: str = "US",
+    lookup: Lookup | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> ImportPlan:
     """Read and check every row of the CSV file at ``path``.
 
-    ``checker`` checks one payload (``check`` with the desk's region, or one that also
-    knows the directory). ``on_progress(line, lines)`` is called every few hundred rows
-    with the physical line reached and the file's line count; to stop early (a Cancel
-    button), raise from it: the exception propagates and no plan is returned. Raises
-    ``ImportFileError`` when the file cannot be read, is empty, or its header cannot be
-    used (``HeaderError``: a column is neither a field nor mapped).
+    Each payload is checked with ``check`` in ``region`` and, when a finding depends on
+    the contact's known profile, again with the one ``lookup`` finds in the directory
+    (``services.checking.check_known``). A big file is checked by ``workers`` processes
+    (default: one per core) a chunk at a time, a few chunks ahead, in row order; the
+    directory is read in this process. ``checker``, if given, replaces all that with one
+    function called here on every payload. ``on_progress(line, lines)`` is called every
+    few hundred rows with the physical line reached and the file's line count; to stop
+    early (a Cancel button), raise from it: the exception propagates and no plan is
+    returned. Raises ``ImportFileError`` when the file cannot be read, is empty, or its
+    header cannot be used (``HeaderError``: a column is neither a field nor mapped).
     """
     data = _read(path)
     delimiter, reader, header = _open(path, data)
@@ -273,7 +327,70 @@ def plan_file(
     bom = data.startswith(codecs.BOM_UTF8)
     plan = ImportPlan(str(path), tuple(header), delimiter, bom, columns.notices)
     total = data.count(b"\n") + (not data.endswith(b"\n"))
-    lines = _Lines(data)
+    chunks = _chunks(reader, _Lines(data))
+    job = _Job(columns, region, lookup is not None)
+    if workers is None:
+        workers = min(os.cpu_count() or 1, _MAX_WORKERS) if total >= _PARALLEL_FROM else 1
+    outcomes: Generator[_Outcome, None, None]
+    if checker is not None:
+        outcomes = (_checked_with(checker, columns, row) for chunk in chunks for row in chunk)
+    elif workers > 1:
+        outcomes = _in_workers(job, chunks, workers)
+    else:
+        outcomes = (outcome for chunk in chunks for outcome in _plan_chunk(job, chunk))
+    try:
+        for outcome in outcomes:
+            plan.rows += 1
+            _add(plan, outcome, region, lookup)
+            if on_progress is not None and plan.rows % _PROGRESS_EVERY == 0:
+                on_progress(_line_of(outcome), total)
+    finally:
+        outcomes.close()  # stopped early: the workers stop now, not when collected
+    if on_progress is not None:
+        on_progress(total, total)
+    return plan
+
+
+#: Rows read together and checked by one worker process at a time.
+_CHUNK_ROWS = 2_000
+#: Files of fewer lines are checked in this process: starting workers costs about 0.5 s.
+_PARALLEL_FROM = 20_000
+#: At most this many worker processes; each keeps two chunks waiting, so memory is bounded.
+_MAX_WORKERS = 4
+
+#: One row as read: its line and its cells, or its line, its text and why it is unreadable.
+_Read = tuple[int, list[str]] | tuple[int, str, str]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What a worker needs to check rows: picklable, no directory."""
+
+    columns: Columns
+    region: str
+    ask_known: bool
+
+
+@dataclass(frozen=True)
+class _Recheck:
+    """A row whose check asked about the contact's known profile: the directory decides."""
+
+    line: int
+    cells: tuple[str, ...]
+    raw: dict[str, Any]
+    problems: tuple[str, ...]
+    notes: tuple[Finding, ...]
+    checked: Checked
+
+
+#: A row's outcome: its line when empty, a good row with its consent changes, a rejected
+#: row, or a row to check again with the directory's profile.
+_Outcome = int | tuple[GoodRow, int] | RejectedRow | _Recheck
+
+
+def _chunks(reader: Reader, lines: _Lines) -> Iterator[list[_Read]]:
+    """The rows after the header, ``_CHUNK_ROWS`` at a time."""
+    chunk: list[_Read] = []
     while True:
         first = reader.line_num + 1
         try:
@@ -281,43 +398,108 @@ def plan_file(
         except StopIteration:
             break
         except csv.Error as exc:
-            plan.rows += 1
             raw = lines.between(first, reader.line_num)
-            plan.rejected.append(
-                RejectedRow(first, (raw,), _csv_problem(exc, first, reader.line_num))
-            )
-            continue
-        plan.rows += 1
-        # A quote the product put in front of a formula-like cell is not part of the text.
-        _plan_row(plan, columns, first, [formula_restored(cell) for cell in cells], checker)
-        if on_progress is not None and plan.rows % _PROGRESS_EVERY == 0:
-            on_progress(reader.line_num, total)
-    if on_progress is not None:
-        on_progress(total, total)
-    return plan
+            chunk.append((first, raw, _csv_problem(exc, first, reader.line_num)))
+        else:
+            # A quote the product put in front of a formula-like cell is not its text.
+            chunk.append((first, [formula_restored(cell) for cell in cells]))
+        if len(chunk) >= _CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
-def _plan_row(
-    plan: ImportPlan,
-    columns: Columns,
-    line: int,
-    cells: list[str],
-    checker: Callable[[dict[str, Any]], Checked],
-) -> None:
-    """Add one row to the plan as skipped, rejected or good."""
+def _in_workers(
+    job: _Job, chunks: Iterator[list[_Read]], workers: int
+) -> Generator[_Outcome, None, None]:
+    """The outcomes of every chunk, checked in ``workers`` processes, in row order."""
+    # Spawned, not forked: the window plans on a thread, and forking a process with
+    # threads can copy a held lock into the child.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    try:
+        waiting: deque[Future[list[_Outcome]]] = deque()
+        for chunk in chunks:
+            waiting.append(pool.submit(_plan_chunk, job, chunk))
+            if len(waiting) >= 2 * workers:
+                yield from waiting.popleft().result()
+        while waiting:
+            yield from waiting.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _plan_chunk(job: _Job, chunk: list[_Read]) -> list[_Outcome]:
+    """The outcome of every row of ``chunk`` (run in a worker process, or here)."""
+    return [_plan_row(job, read) for read in chunk]
+
+
+def _line_of(outcome: _Outcome) -> int:
+    if isinstance(outcome, int):
+        return outcome
+    return outcome[0].line if isinstance(outcome, tuple) else outcome.line
+
+
+def _plan_row(job: _Job, read: _Read) -> _Outcome:
+    """One row as empty, rejected, good, or to check again with the directory."""
+    if len(read) == 3:
+        return RejectedRow(read[0], (read[1],), read[2])
+    line, cells = read
     if is_empty(cells):
-        plan.skipped += 1
-        return
-    row = row_payload(cells, columns)
+        return line
+    row = row_payload(cells, job.columns)
     # Checked even when a cell was unreadable, so the reason lists every problem at once.
-    checked = checker(row.raw)
-    if row.problems or not checked.sendable:
-        reasons = [*row.problems, *(f"{f.path}: {f.message}" for f in checked.errors)]
-        plan.rejected.append(RejectedRow(line, tuple(cells), "; ".join(reasons)))
-        return
+    checked = check(row.raw, region=job.region)
+    if job.ask_known and checked.asked_known:
+        return _Recheck(line, tuple(cells), row.raw, row.problems, row.notes, checked)
+    return _outcome(line, cells, row.problems, row.notes, checked)
+
+
+def _checked_with(
+    checker: Callable[[dict[str, Any]], Checked], columns: Columns, read: _Read
+) -> _Outcome:
+    """``_plan_row`` with a checker of the caller's."""
+    if len(read) == 3:
+        return RejectedRow(read[0], (read[1],), read[2])
+    line, cells = read
+    if is_empty(cells):
+        return line
+    row = row_payload(cells, columns)
+    return _outcome(line, cells, row.problems, row.notes, checker(row.raw))
+
+
+def _outcome(
+    line: int,
+    cells: Sequence[str],
+    problems: tuple[str, ...],
+    notes: tuple[Finding, ...],
+    checked: Checked,
+) -> _Outcome:
+    if problems or not checked.sendable:
+        reasons = [*problems, *(f"{f.path}: {f.message}" for f in checked.errors)]
+        return RejectedRow(line, tuple(cells), "; ".join(reasons))
     compact = json.dumps(checked.body, ensure_ascii=False)
-    plan.good.append(GoodRow(line, compact, row.notes + checked.warnings))
-    plan.consent_changes += len(consent_changes(checked.body))
+    return GoodRow(line, compact, notes + checked.warnings), len(consent_changes(checked.body))
+
+
+def _add(plan: ImportPlan, outcome: _Outcome, region: str, lookup: Lookup | None) -> None:
+    """Add one row's outcome to the plan (checking it with the directory if it asked)."""
+    if isinstance(outcome, _Recheck):
+        assert lookup is not None  # asked only when there is a directory
+        checked = outcome.checked
+        known = known_profile(checked.body, lookup)
+        if known is not None:
+            checked = check(outcome.raw, region=region, known=known)
+        outcome = _outcome(outcome.line, outcome.cells, outcome.problems, outcome.notes, checked)
+    if isinstance(outcome, int):
+        plan.skipped += 1
+    elif isinstance(outcome, RejectedRow):
+        plan.rejected.append(outcome)
+    elif isinstance(outcome, tuple):
+        good, changes = outcome
+        plan.good.append(good)
+        plan.consent_changes += changes
 
 
 def write_rejected_to(plan: ImportPlan, stream: TextIO) -> int:
@@ -398,6 +580,7 @@ __all__ = [
     "ImportFileError",
     "ImportPlan",
     "RejectedRow",
+    "WarningKind",
     "load_mapping",
     "peek_header",
     "plan_file",

@@ -8,6 +8,7 @@ the primary phone. This module builds the words; the window's dialogs show them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +68,22 @@ def primary_phone_change(known: dict[str, Any] | None, body: dict[str, Any]) -> 
     return f"Primary phone becomes {format_point(after)}{was}"
 
 
+def primary_phone_move(earlier: Iterable[dict[str, Any]], body: dict[str, Any]) -> str | None:
+    """``primary_phone_change`` for a request of the history: ``earlier`` are the bodies
+    sent before it for the same contact, oldest first, which shaped what Regal knew."""
+    known: dict[str, Any] | None = None
+    for before in earlier:
+        phones = (before.get("traits") or {}).get("phones")
+        if isinstance(phones, dict) and phones:
+            # Only the phones and who is primary matter here; consent is left out.
+            marks = {
+                point: {"isPrimary": entry.get("isPrimary")} if isinstance(entry, dict) else {}
+                for point, entry in phones.items()
+            }
+            known = merge_profile(known, {"traits": {"phones": marks}})
+    return primary_phone_change(known, body)
+
+
 def build_confirmation(
     profile: AccountProfile, body: dict[str, Any], known: dict[str, Any] | None
 ) -> Confirmation:
@@ -112,5 +129,6 @@ __all__ = [
     "build_confirmation",
     "bulk_confirmation",
     "primary_phone_change",
+    "primary_phone_move",
     "session_only",
 ]

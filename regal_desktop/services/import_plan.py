@@ -7,7 +7,6 @@ from pathlib import Path
 
 from regal_desktop.domain.import_rows import ColumnMapping
 from regal_desktop.services.bulk_import import ImportPlan, plan_file
-from regal_desktop.services.checking import checker_for
 from regal_desktop.store import open_store
 
 
@@ -24,5 +23,6 @@ def plan_with_directory(
     Raises ImportFileError or StoreError as ``plan_file`` and ``open_store`` do.
     """
     with open_store(database) as store:
-        checker = checker_for(region, store.directory.get)
-        return plan_file(path, mapping, checker=checker, on_progress=on_progress)
+        return plan_file(
+            path, mapping, region=region, lookup=store.directory.get, on_progress=on_progress
+        )

@@ -14,7 +14,7 @@ from types import TracebackType
 
 from regal_desktop.store.db import NotADatabaseError, StoreError, connect
 from regal_desktop.store.directory import ContactSummary, Directory
-from regal_desktop.store.history import AttemptRow, History, TimelineEntry
+from regal_desktop.store.history import AttemptRow, History, ImportBatch, TimelineEntry
 from regal_desktop.store.operator import operator_name
 from regal_desktop.store.outbox import (
     AttemptResult,
@@ -101,6 +101,7 @@ __all__ = [
     "ContactSummary",
     "Directory",
     "History",
+    "ImportBatch",
     "NewRequest",
     "NotADatabaseError",
     "Outbox",

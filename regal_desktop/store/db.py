@@ -114,6 +114,31 @@ MIGRATIONS: tuple[str, ...] = (
     -- The URL this attempt was posted to (NULL for attempts made before version 2).
     ALTER TABLE attempts ADD COLUMN endpoint TEXT;
     """,
+    # 3: the directory lists recent contacts first and finds e-mails by their domain;
+    # History groups requests by import.
+    """
+    CREATE INDEX contacts_updated ON contacts (updated_at, id);
+    -- The domain of each e-mail address and every ending of it after a dot
+    -- ('mail.example.com', 'example.com', 'com'), for indexed search by domain.
+    CREATE TABLE contact_domains (
+        part TEXT NOT NULL,
+        contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+        PRIMARY KEY (part, contact_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX contact_domains_contact ON contact_domains (contact_id);
+    INSERT OR IGNORE INTO contact_domains (part, contact_id)
+    WITH RECURSIVE parts (rest, contact_id) AS (
+        SELECT substr(key, instr(key, '@') + 1), contact_id FROM contact_keys
+        WHERE key >= 'email:' AND key < 'email;' AND instr(key, '@') > 0
+        UNION ALL
+        SELECT substr(rest, instr(rest, '.') + 1), contact_id FROM parts
+        WHERE instr(rest, '.') > 0
+    )
+    SELECT rest, contact_id FROM parts WHERE rest != '';
+    -- History lists the imports (an import's requests share their file and queue time)
+    -- without reading the bodies.
+    CREATE INDEX requests_origin ON requests (origin, created_at);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

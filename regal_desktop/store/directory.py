@@ -74,6 +74,18 @@ def lookup_keys(text: str) -> list[str]:
     return keys
 
 
+def email_domains(keys: list[str]) -> set[str]:
+    """The domain of each ``email:`` key and every ending of it after a dot."""
+    parts = set()
+    for key in keys:
+        if key.startswith("email:") and "@" in key:
+            rest = key.rpartition("@")[2]
+            while rest:
+                parts.add(rest)
+                rest = rest.partition(".")[2]
+    return parts
+
+
 def _full_name(profile: dict[str, Any]) -> str:
     traits = profile.get("traits") or {}
     parts = (traits.get("firstName"), traits.get("lastName"))
@@ -134,6 +146,11 @@ class Directory:
                 "INSERT OR REPLACE INTO contact_keys (key, contact_id) VALUES (?, ?)",
                 [(key, contact_id) for key in identity_keys(profile)],
             )
+            self.conn.execute("DELETE FROM contact_domains WHERE contact_id = ?", (contact_id,))
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO contact_domains (part, contact_id) VALUES (?, ?)",
+                [(part, contact_id) for part in email_domains(identity_keys(profile))],
+            )
             self.conn.execute("DELETE FROM contact_words WHERE contact_id = ?", (contact_id,))
             self.conn.executemany(
                 "INSERT OR IGNORE INTO contact_words (word, contact_id) VALUES (?, ?)",
@@ -168,8 +185,9 @@ class Directory:
         return prefixes
 
     def find(self, text: str, limit: int = 50) -> list[ContactSummary]:
-        """Contacts whose phone, e-mail or userId starts with ``text``, or whose name has
-        words starting with each word of ``text``; phone matches first."""
+        """Contacts whose phone, e-mail or userId starts with ``text``, whose e-mail domain
+        (or a part of it after a dot) starts with ``text``, or whose name has words
+        starting with each word of ``text``; phone matches first."""
         text = text.strip()
         if not text or limit <= 0:
             return []
@@ -181,9 +199,28 @@ class Directory:
                 (prefix, prefix + _END, limit),
             )
             ids.update((row[0], None) for row in rows)
+        domain = text.lower().removeprefix("@")
+        if domain and " " not in domain and "@" not in domain:
+            rows = self.conn.execute(
+                "SELECT contact_id FROM contact_domains WHERE part >= ? AND part < ? "
+                "ORDER BY part LIMIT ?",
+                (domain, domain + _END, limit),
+            )
+            ids.update((row[0], None) for row in rows)
         for contact_id in self._find_by_name(text.lower().split(), limit):
             ids[contact_id] = None
         return self._summaries(list(ids)[:limit])
+
+    def recent(self, limit: int, offset: int = 0) -> list[ContactSummary]:
+        """Contacts most recently changed first: ``limit`` of them after the first
+        ``offset``."""
+        if limit <= 0:
+            return []
+        rows = self.conn.execute(
+            "SELECT id FROM contacts ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
+            (limit, max(offset, 0)),
+        )
+        return self._summaries([int(row[0]) for row in rows])
 
     def _find_by_name(self, words: list[str], limit: int) -> list[int]:
         """Contacts with, for every typed word, a name word starting with it."""
@@ -235,4 +272,4 @@ class Directory:
         return int(self.conn.execute("SELECT count(*) FROM contacts").fetchone()[0])
 
 
-__all__ = ["ContactSummary", "Directory", "lookup_keys"]
+__all__ = ["ContactSummary", "Directory", "email_domains", "lookup_keys"]

@@ -53,6 +53,28 @@ class TimelineEntry:
     source: str | None
 
 
+@dataclass(frozen=True)
+class ImportBatch:
+    """The requests one CSV import queued: its file, when, and how many."""
+
+    file: str  # the CSV file's path, as the import named it
+    queued_at: str  # the stored UTC time the import queued its requests
+    requests: int
+
+    @property
+    def name(self) -> str:
+        """The file's name without its folder."""
+        return self.file.replace("\\", "/").rpartition("/")[2]
+
+
+#: The file an origin names: ``FILE:LINE`` (a row of an import, a payload of a file) or
+#: ``FILE`` alone, without the line.
+_ORIGIN_FILE = (
+    "CASE WHEN rtrim(origin, '0123456789') GLOB '*?:' AND origin GLOB '*[0-9]' "
+    "THEN substr(origin, 1, length(rtrim(origin, '0123456789')) - 1) ELSE origin END"
+)
+
+
 def _stored(moment: datetime) -> str:
     """A datetime in the stored format (see ``db.utc_now``)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
@@ -102,8 +124,23 @@ class History:
         since: str | None,
         until: str | None,
         states: Collection[str] | None,
+        imports: Collection[ImportBatch] | None = None,
     ) -> _Filter:
         where = _Filter()
+        if imports is not None:
+            # Each batch by its queue time (indexed), then by its file, with or without a line.
+            batches = [
+                "(r.created_at = ? AND (r.origin = ? OR (r.origin > ? AND r.origin < ?)))"
+                for _ in imports
+            ]
+            where.add(
+                f"({' OR '.join(batches) or '0'})",
+                *(
+                    arg
+                    for batch in imports
+                    for arg in (batch.queued_at, batch.file, batch.file + ":", batch.file + ";")
+                ),
+            )
         if contact is not None and contact.strip():
             keys = self.directory.keys_for(contact)
             marks = ",".join("?" * len(keys))
@@ -136,10 +173,12 @@ class History:
         states: Collection[str] | None = None,
         channel: str | None = None,
         limit: int = 500,
+        imports: Collection[ImportBatch] | None = None,
     ) -> list[RequestRow]:
         """Requests, newest first. ``contact`` is any phone, e-mail or userId of a contact
-        (all its identifiers count); ``channel`` keeps requests with a consent change on it."""
-        where = self._filter(contact, since, until, states)
+        (all its identifiers count); ``channel`` keeps requests with a consent change on it;
+        ``imports`` keeps the requests of these imports (``imports()``)."""
+        where = self._filter(contact, since, until, states, imports)
         if channel is not None:
             from regal_desktop.domain.model import Channel  # the domain loads when needed
 
@@ -153,6 +192,53 @@ class History:
             (*where.args, limit),
         )
         return [RequestRow.from_row(row) for row in rows]
+
+    def earlier_bodies(self, request: RequestRow, limit: int = 200) -> list[str]:
+        """The bodies of the contact's requests queued before ``request`` (sharing a phone,
+        e-mail or userId with it), newest first, leaving out the rejected and dropped."""
+        import json
+
+        from regal_desktop.domain.profile import identity_keys  # loads when needed
+
+        try:
+            keys = identity_keys(json.loads(request.body))
+        except (ValueError, AttributeError, TypeError):
+            return []
+        if not keys:
+            return []
+        rows = self.conn.execute(
+            "SELECT body FROM requests WHERE id IN (SELECT request_id FROM request_keys "
+            f"WHERE key IN ({','.join('?' * len(keys))})) "
+            "AND (created_at < ? OR (created_at = ? AND id < ?)) AND state NOT IN (?, ?) "
+            "ORDER BY created_at DESC, id DESC LIMIT ?",
+            (
+                *keys,
+                request.created_at,
+                request.created_at,
+                request.id,
+                RequestState.REJECTED.value,
+                RequestState.DROPPED.value,
+                limit,
+            ),
+        )
+        return [row[0] for row in rows]
+
+    def imports(self, limit: int = 200) -> list[ImportBatch]:
+        """The CSV imports, newest first: requests queued together from one ``.csv`` file
+        (their origin is ``FILE:LINE``, or the file alone)."""
+        rows = self.conn.execute(
+            f"SELECT file, created_at, count(*) FROM (SELECT {_ORIGIN_FILE} AS file, "
+            "created_at FROM requests WHERE origin NOT IN ('', 'editor') "
+            "AND origin NOT GLOB 'fix:*') WHERE lower(file) GLOB '*?.csv' "
+            "GROUP BY file, created_at ORDER BY created_at DESC, file LIMIT ?",
+            (limit,),
+        )
+        return [ImportBatch(file, queued_at, int(count)) for file, queued_at, count in rows]
+
+    def imports_named(self, name: str) -> list[ImportBatch]:
+        """The imports of the CSV file ``name`` (its path, or its name without a folder)."""
+        name = name.strip()
+        return [b for b in self.imports(limit=-1) if name in (b.file, b.name)]
 
     def attempts(self, request_id: int) -> list[AttemptRow]:
         """Every attempt to send the request, first first."""
@@ -207,15 +293,16 @@ class History:
         until: str | None = None,
         states: Collection[str] | None = None,
         channel: str | None = None,
+        imports: Collection[ImportBatch] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """One dict per consent change, oldest first, for CSV or JSON export.
 
         Keys: point, kind, channel, subscribed, text, ip, timestamp, source, operator,
         profile, endpoint (where the request was sent, or is to be), queued_at,
         accepted_at (when Regal accepted it; None unless delivered), state, request_id,
-        sha256 (of the exact body sent).
+        sha256 (of the exact body sent). ``imports`` keeps the changes of these imports.
         """
-        where = self._filter(contact, since, until, states)
+        where = self._filter(contact, since, until, states, imports)
         if channel is not None:
             from regal_desktop.domain.model import Channel  # the domain loads when needed
 
@@ -233,4 +320,4 @@ class History:
         return ({**dict(row), "subscribed": bool(row["subscribed"])} for row in rows)
 
 
-__all__ = ["AttemptRow", "History", "TimelineEntry"]
+__all__ = ["AttemptRow", "History", "ImportBatch", "TimelineEntry"]

@@ -154,3 +154,21 @@ def test_the_api_key_never_appears_in_any_export(
     captured = capsys.readouterr()
     assert key not in captured.out + captured.err
     assert "4f9c2a7e" not in captured.out + captured.err
+
+
+@pytest.mark.usefixtures("sent")
+def test_list_and_export_keep_the_requests_of_one_import(
+    regal: Regal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert regal("history", "list", "--import", "stop-list.csv") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and all("opt-out" in line for line in lines)
+    assert regal("history", "list", "--import", str(CSV / "web-form.csv")) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    out = tmp_path / "evidence.csv"
+    assert regal("history", "export", "--import", "stop-list.csv", str(out)) == 0
+    assert "3 consent change(s) written" in capsys.readouterr().err
+    assert regal("history", "list", "--import", "nothing.csv") == 2
+    err = capsys.readouterr().err
+    assert "no import of a CSV file named nothing.csv" in err
+    assert "stop-list.csv" in err and "web-form.csv" in err

@@ -75,7 +75,10 @@ def test_warnings_are_listed_when_asked(
     [
         (b"", "is empty"),
         (b"phone\n+19545582399\nJos\xe9\n", "bad.csv:3: not UTF-8 text"),
-        (b"Phone Number\n+19545582399\n", 'did you mean "phone"?\nuse --map HEADER=FIELD'),
+        (
+            b"Phone Number,Mobile\n+19545582399,+19545582398\n",
+            'columns "Phone Number" and "Mobile" both fill phone; keep one\nuse --map HEADER=FIELD',
+        ),
     ],
 )
 def test_unreadable_file_exit_2_and_nothing_written(
@@ -188,3 +191,26 @@ def test_a_header_of_a_million_columns_is_one_line(
         f"regal-desktop: {wide}:1: the header has 1,000,000 columns; an import reads at most "
         "1,000 (remove the columns you do not need)\n"
     )
+
+
+def test_a_crm_export_imports_with_no_map_and_names_ignored_columns(
+    regal: Callable[..., int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, out = tmp_path / "crm.csv", tmp_path / "out.jsonl"
+    source.write_text(
+        "Customer ID,First Name,Last Name,Mobile,E-mail,SMS consent,Consent wording,"
+        "Consent IP,Consent date,Notes\n"
+        "c-1,Ann,Lee,+19545582399,ann@example.com,yes,Texts from Acme,203.0.113.7,"
+        "2026-11-25T09:00:00-05:00,called twice\n",
+        encoding="utf-8",
+    )
+    assert regal("import", str(source), "--out", str(out)) == 0
+    err = capsys.readouterr().err
+    assert f'{source}: ignored columns (not sent): "Notes"\n' in err
+    (body,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert body["userId"] == "c-1"
+    assert body["traits"]["firstName"] == "Ann" and body["traits"]["lastName"] == "Lee"
+    sms = body["traits"]["phones"]["+19545582399"]["smsOptIn"]
+    assert sms["subscribed"] is True and sms["ip"] == "203.0.113.7"
+    assert sms["text"] == "Texts from Acme"
+    assert "ann@example.com" in body["traits"]["emails"]

@@ -86,3 +86,20 @@ def test_a_look_alike_endpoint_is_warned_about_before_the_send() -> None:
         first = confirmation.details.splitlines()[0]
         assert first.startswith("⚠ Warning: the host name") and "xn--vents-ywe" in first
     assert build_confirmation(AccountProfile(name="main"), BODY, None).warning is None
+
+
+def test_primary_phone_move_follows_the_earlier_requests_of_the_contact() -> None:
+    from regal_desktop.services.confirmation import primary_phone_move
+
+    first = {"traits": {"phones": {"+19545582399": {"isPrimary": True}}}}
+    other = {"traits": {"phones": {"+19545550100": {"isPrimary": True}}}}
+    same = {"traits": {"phones": {"+19545582399": {"label": "mobile"}}}}
+
+    assert primary_phone_move([], first) == "Primary phone becomes +1 954-558-2399"
+    assert primary_phone_move([first], same) is None
+    assert primary_phone_move([first], other) == (
+        "Primary phone becomes +1 954-555-0100 (was +1 954-558-2399)"
+    )
+    assert primary_phone_move([first, other], first) == (
+        "Primary phone becomes +1 954-558-2399 (was +1 954-555-0100)"
+    )

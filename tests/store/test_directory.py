@@ -192,3 +192,55 @@ def test_stored_profile_is_the_merged_json(store: Store) -> None:
 
     assert (row["user_id"], row["name"]) == ("123", "rebecca greene")
     assert json.loads(row["profile"])["traits"]["phones"]["+19545582399"]["isPrimary"] is True
+
+
+def _contact(first: str, email: str) -> dict[str, Any]:
+    return {"traits": {"firstName": first, "emails": {email: {}}}}
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("gmail", ["Jane"]),
+        ("@gmail", ["Jane"]),
+        ("gmail.com", ["Jane"]),
+        ("example", ["Rob"]),
+        ("co.uk", ["Rob"]),
+        ("jane@", ["Jane"]),
+        ("rob@mail.ex", ["Rob"]),
+    ],
+)
+def test_find_matches_an_email_by_its_start_or_its_domain(
+    store: Store, typed: str, found: list[str]
+) -> None:
+    store.directory.apply(_contact("Jane", "jane@gmail.com"))
+    store.directory.apply(_contact("Rob", "rob@mail.example.co.uk"))
+
+    assert [contact.name for contact in store.directory.find(typed)] == found
+
+
+def test_recent_lists_the_most_recently_changed_first_in_pages(store: Store) -> None:
+    for day, first in enumerate(("Ann", "Ben", "Cal"), start=1):
+        store.directory.apply(
+            _contact(first, f"{first.lower()}@example.com"), now=f"2026-11-0{day}T10:00:00Z"
+        )
+    store.directory.apply(_contact("Ann", "ann@example.com"), now="2026-11-05T10:00:00Z")
+
+    assert [c.name for c in store.directory.recent(2)] == ["Ann", "Cal"]
+    assert [c.name for c in store.directory.recent(2, offset=2)] == ["Ben"]
+
+
+def test_migration_3_indexes_the_domains_of_contacts_filed_before_it(tmp_path: Any) -> None:
+    from regal_desktop.store.db import MIGRATIONS, _statements
+
+    conn = sqlite3.connect(tmp_path / "old.db")
+    for script in MIGRATIONS[:2]:
+        for statement in _statements(script):
+            conn.execute(statement)
+    conn.execute("INSERT INTO contacts (id, profile, updated_at) VALUES (7, '{}', 'x')")
+    conn.execute("INSERT INTO contact_keys VALUES ('email:jane@mail.gmail.com', 7)")
+    for statement in _statements(MIGRATIONS[2]):
+        conn.execute(statement)
+
+    parts = conn.execute("SELECT part, contact_id FROM contact_domains ORDER BY part").fetchall()
+    assert parts == [("com", 7), ("gmail.com", 7), ("mail.gmail.com", 7)]

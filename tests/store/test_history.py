@@ -175,3 +175,38 @@ def test_evidence_rows_carry_everything_an_auditor_asks_for(
     assert [r["point"] for r in store.history.evidence(channel="voice", states=["queued"])] == [
         "+15155552355"
     ]
+
+
+def test_imports_group_requests_by_csv_file_and_queue_time(store: Store) -> None:
+    def queue(origins: list[str], when: str) -> list[int]:
+        ids = store.outbox.enqueue(
+            [request(opt_in_body(f"+1954558{n:04d}"), origin=o) for n, o in enumerate(origins)]
+        )
+        for request_id in ids:
+            store.conn.execute(
+                "UPDATE requests SET created_at = ? WHERE id = ?", (when, request_id)
+            )
+        return list(ids)
+
+    first = queue(["/data/crm.csv:2", "/data/crm.csv:3"], "2024-05-01T10:00:00.000Z")
+    again = queue(["/data/crm.csv:2"], "2024-05-02T10:00:00.000Z")
+    other = queue(["C:\\exports\\stop2024.CSV:9"], "2024-05-03T10:00:00.000Z")
+    queue(["editor", "fix:3", "payloads.jsonl:1"], "2024-05-04T10:00:00.000Z")
+
+    batches = store.history.imports()
+    assert [(b.name, b.queued_at, b.requests) for b in batches] == [
+        ("stop2024.CSV", "2024-05-03T10:00:00.000Z", 1),
+        ("crm.csv", "2024-05-02T10:00:00.000Z", 1),
+        ("crm.csv", "2024-05-01T10:00:00.000Z", 2),
+    ]
+    found = store.history.search(imports=[batches[2]])
+    assert sorted(row.id for row in found) == first
+    named = store.history.imports_named("crm.csv")
+    assert sorted(r.id for r in store.history.search(imports=named)) == first + again
+    assert [
+        r.id
+        for r in store.history.search(
+            imports=store.history.imports_named("C:\\exports\\stop2024.CSV")
+        )
+    ] == other
+    assert store.history.search(imports=[]) == []

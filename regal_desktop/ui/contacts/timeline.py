@@ -37,6 +37,22 @@ COLUMNS = (
     "Status",
 )
 _TEXT_COLUMN = 3
+#: The widest the wording column grows: longer wording is elided (whole in its tooltip
+#: and the detail pane), so IP, time, source, operator and status stay in view.
+TEXT_COLUMN_MAX = 280
+
+
+def entry_details(entry: TimelineEntry) -> str:
+    """The whole of one change, a line per field, for the detail pane."""
+    lines = (
+        ("Consent text", entry.text or "—"),
+        ("IP", entry.ip or "—"),
+        ("Consent time", entry.timestamp or "—"),
+        ("Source", entry.source or "—"),
+        ("Operator", entry.operator),
+        ("Status", status_words(entry)),
+    )
+    return "\n".join(f"{label}: {value}" for label, value in lines)
 
 
 def status_words(entry: TimelineEntry) -> str:
@@ -91,13 +107,22 @@ class TimelineView(QWidget):
         self.setObjectName("timelineView")
         self.point_combo = QComboBox()
         self.point_combo.setObjectName("timelinePointCombo")
+        self.point_combo.setAccessibleName("Phone or e-mail")
         self.point_combo.setMinimumContentsLength(22)
         self.channel_combo = QComboBox()
         self.channel_combo.setObjectName("timelineChannelCombo")
         self.model = TimelineModel(store, self)
         self.table = rows_view(self.model, "timelineTable", single=False)
+        self.table.setAccessibleName("Consent timeline")
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.summary = QLabel()
         self.summary.setObjectName("timelineSummary")
+        self.detail = QLabel()
+        self.detail.setObjectName("timelineDetail")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)  # outside text, never markup
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setAccessibleName("Chosen consent change")
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Consent timeline of"))
@@ -109,6 +134,8 @@ class TimelineView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
+        layout.addWidget(self.detail)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.point_combo.currentIndexChanged.connect(self._point_chosen)
         self.channel_combo.currentIndexChanged.connect(self.refresh)
         self.set_points((), ())
@@ -145,10 +172,24 @@ class TimelineView(QWidget):
             point if isinstance(point, str) else None, self.channel_combo.currentData()
         )
         self.table.resizeColumnsToContents()
+        if self.table.columnWidth(_TEXT_COLUMN) > TEXT_COLUMN_MAX:
+            self.table.setColumnWidth(_TEXT_COLUMN, TEXT_COLUMN_MAX)
         count = self.model.rowCount()
+        if count:  # the latest change, in full, below the table
+            self.table.setCurrentIndex(self.model.index(count - 1, 0))
+        self._show_detail()
         if not isinstance(point, str):
             self.summary.setText("Choose a contact to see its consent history.")
         elif count == 0:
             self.summary.setText("No consent change was ever sent for this from this desk.")
         else:
             self.summary.setText(f"{count} change{'' if count == 1 else 's'}, oldest first")
+
+    def _show_detail(self) -> None:
+        index = self.table.currentIndex()
+        if index.isValid() and 0 <= index.row() < self.model.rowCount():
+            self.detail.setText(entry_details(self.model.row_at(index.row())))
+            self.detail.show()
+        else:
+            self.detail.clear()
+            self.detail.hide()

@@ -33,6 +33,8 @@ from regal_desktop.ui.shell.table_model import RowsModel, rows_view
 COLUMNS = ("Name", "Primary", "userId", "Phones", "E-mails")
 #: How many contacts one search shows: enough to pick from, few enough to draw at once.
 LIMIT = 50
+#: How many contacts the list shows before a search, and how many more "Show more" adds.
+PAGE = 200
 TYPING_PAUSE_MS = 150
 
 
@@ -75,17 +77,23 @@ class DirectoryView(QWidget):
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("directorySearchEdit")
+        self.search_edit.setAccessibleName("Search contacts")
         self.search_edit.setPlaceholderText("Search by phone (any format), e-mail, userId or name")
         self.search_edit.setClearButtonEnabled(True)
         self.count_label = QLabel()
         self.count_label.setObjectName("directoryCount")
         self.model = ContactListModel(self)
         self.table = rows_view(self.model, "directoryTable")
+        self.table.setAccessibleName("Contacts")
         self.table.doubleClicked.connect(lambda _: self.open_selected())
         self.open_button = QPushButton("Open in editor")
         self.open_button.setObjectName("directoryOpenButton")
         self.open_button.setToolTip("Load this contact's profile into the editor")
         self.open_button.clicked.connect(self.open_selected)
+        self.more_button = QPushButton("Show more")
+        self.more_button.setObjectName("directoryMoreButton")
+        self.more_button.setToolTip(f"List the next {PAGE} contacts")
+        self.more_button.clicked.connect(self.show_more)
         self.timeline = TimelineView(store)
 
         top = QHBoxLayout()
@@ -96,7 +104,10 @@ class DirectoryView(QWidget):
         results_layout.setContentsMargins(0, 0, 0, 0)
         results_layout.addLayout(top)
         results_layout.addWidget(self.table, 1)
-        results_layout.addWidget(self.count_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(self.more_button)
+        results_layout.addLayout(bottom)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(results)
         splitter.addWidget(self.timeline)
@@ -111,14 +122,31 @@ class DirectoryView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._contact_chosen)
         self.model.modelReset.connect(self._contact_chosen)
         self.resize(1000, 640)
+        self._listing = False
         self.search()
 
     def search(self, keep: int | None = None) -> None:
-        """Find contacts for the text typed so far; select contact ``keep`` if found, else
-        the first."""
+        """Find contacts for the text typed so far (with nothing typed, list the most
+        recently changed); select contact ``keep`` if found, else the first."""
         self._typing.stop()
         text = self.search_edit.text()
-        found = self._store.directory.find(text, LIMIT)
+        if text.strip():
+            found = self._store.directory.find(text, LIMIT)
+        else:
+            shown = max(self.model.rowCount(), PAGE) if self._listing else PAGE
+            found = self._store.directory.recent(shown)
+        self._listing = not text.strip()
+        self._show(found, keep)
+
+    def show_more(self) -> None:
+        """List the next page of contacts (before a search)."""
+        chosen = self.selected()
+        shown = self.model.rowCount()
+        found = self.model.rows() + self._store.directory.recent(PAGE, offset=shown)
+        self._show(found, chosen.id if chosen else None)
+
+    def _show(self, found: list[ContactSummary], keep: int | None) -> None:
+        text = self.search_edit.text()
         self.model.set_rows(found)
         if found:
             ids = [contact.id for contact in found]
@@ -129,9 +157,15 @@ class DirectoryView(QWidget):
             )
             self.table.selectionModel().select(self.model.index(row, 0), flags)
             self.table.resizeColumnsToContents()
+        self.more_button.setVisible(False)
         if not text.strip():
             total = self._store.directory.count()
-            self.count_label.setText(f"{total:,} contacts known to this desk. Type to search.")
+            self.more_button.setVisible(len(found) < total)
+            listed = f"the {len(found):,} most recently changed" if len(found) < total else "all"
+            self.count_label.setText(
+                f"{total:,} contacts known to this desk ({listed} listed, most recent first). "
+                "Type to search."
+            )
         elif not found:
             self.count_label.setText(f"No contact matches “{text.strip()}”.")
         else:

@@ -1,8 +1,9 @@
 """Step 2 of the import: which field each column fills, and values for empty fields.
 
-Each header gets a field, "ignore" or a custom trait; the first guess is the field of the
-same name, else ``nearest_field``'s suggestion (shown, never applied silently: the user
-sees every combo before going on). A mapping can be saved by name and loaded for the next
+Each header gets a field, "ignore" or a custom trait; the first guess is the field its
+common name fills (``domain.column_names``: Mobile -> phone, "SMS consent" -> smsOptIn),
+else ``nearest_field``'s suggestion (shown, never applied silently: the user sees every
+combo before going on). A mapping can be saved by name and loaded for the next
 file of the same shape. ``read_header`` checks the result before the rows are read.
 """
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from regal_desktop.domain.column_names import guess_field
 from regal_desktop.domain.import_rows import (
     CONSENT_CHOICES,
     FIELDS,
@@ -51,13 +53,14 @@ _DEFAULT_HINTS = {
 
 
 def first_guess(header: str) -> str:
-    """The target a column starts with: its field, else a close field, else ignore."""
+    """The target a column starts with: its common name's field (``domain.column_names``),
+    else a close field, else ignore."""
     name = header.strip()
-    by_lower = {f.lower(): f for f in FIELDS}
-    if name.lower() in by_lower:
-        return by_lower[name.lower()]
     if name in REJECTED_COLUMNS:
         return IGNORE
+    guessed = guess_field(name)
+    if guessed is not None:
+        return guessed
     return nearest_field(name) or IGNORE if name else IGNORE
 
 
@@ -73,6 +76,7 @@ class MappingPage(QWizardPage):
         )
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("mappingTable")
+        self.table.setAccessibleName("Column mapping")
         self.table.setHorizontalHeaderLabels(("Column in the file", "Fills", "Trait name"))
         self.table.verticalHeader().hide()
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -102,6 +106,7 @@ class MappingPage(QWizardPage):
 
         self.saved_combo = QComboBox()
         self.saved_combo.setObjectName("savedMappingCombo")
+        self.saved_combo.setAccessibleName("Saved mappings")
         self.load_button = QPushButton("Load")
         self.load_button.setObjectName("loadMappingButton")
         self.load_button.clicked.connect(self.load_saved)
@@ -138,6 +143,8 @@ class MappingPage(QWizardPage):
             trait = QLineEdit()
             trait.setObjectName(f"mappingTrait{row}")
             trait.setPlaceholderText("trait name")
+            combo.setAccessibleName(f"What column {item.text()} fills")
+            trait.setAccessibleName(f"Trait name for column {item.text()}")
             self.table.setCellWidget(row, 1, combo)
             self.table.setCellWidget(row, 2, trait)
             combo.currentIndexChanged.connect(lambda _=0, row=row: self._target_changed(row))

@@ -31,25 +31,26 @@ from PySide6.QtWidgets import (
 )
 
 from regal_desktop.context import AppContext
-from regal_desktop.domain.import_rows import ColumnMapping
+from regal_desktop.domain.column_names import mapping_notes
+from regal_desktop.domain.import_rows import ColumnMapping, MappingError, read_header
 from regal_desktop.domain.model import body_text
 from regal_desktop.services.bulk_import import (
     ImportFileError,
     ImportPlan,
     RejectedRow,
-    write_rejected,
 )
 from regal_desktop.services.confirmation import bulk_confirmation
-from regal_desktop.services.evidence import ExportError
 from regal_desktop.services.import_plan import plan_with_directory
 from regal_desktop.store import StoreError
-from regal_desktop.ui.csv_import.state import ImportState, error_label
+from regal_desktop.ui.csv_import.state import ImportState, error_label, save_rejected_rows
 from regal_desktop.ui.shell.table_model import RowsModel, rows_view
 from regal_desktop.ui.shell.worker import Worker
 
 REJECTED_COLUMNS = ("Line", "Reason", "Cells")
 #: How many good rows the preview shows as JSON.
 PREVIEW_ROWS = 3
+#: How many kinds of warning the check page names one by one.
+WARNING_KINDS = 8
 
 
 class _PlanAbandonedError(Exception):
@@ -77,6 +78,17 @@ def planner(app: AppContext, path: Path, mapping: ColumnMapping, parent: QObject
         expected=(ImportFileError, StoreError),
         parent=parent,
     )
+
+
+def warnings_text(plan: ImportPlan) -> str:
+    """What the warnings of "N with warnings" are: each kind with its count and lines."""
+    kinds = plan.warning_kinds()
+    if not kinds:
+        return ""
+    shown = [f"• {kind}" for kind in kinds[:WARNING_KINDS]]
+    if len(kinds) > WARNING_KINDS:
+        shown.append(f"• … and {len(kinds) - WARNING_KINDS:,} more kinds")
+    return "The warnings (the rows are still sent):\n" + "\n".join(shown)
 
 
 class RejectedModel(RowsModel[RejectedRow]):
@@ -107,12 +119,19 @@ class PreviewPage(QWizardPage):
         self.summary.setObjectName("planSummary")
         self.summary.setWordWrap(True)
         self.error = error_label("planError")
+        self.warnings = QLabel()
+        self.warnings.setObjectName("planWarnings")
+        self.warnings.setAccessibleName("What the warnings are")
+        self.warnings.setWordWrap(True)
+        self.warnings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.bodies = QPlainTextEdit()
         self.bodies.setObjectName("planBodies")
+        self.bodies.setAccessibleName("Request bodies")
         self.bodies.setReadOnly(True)
         self.bodies.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.rejected = RejectedModel(self)
         self.rejected_table = rows_view(self.rejected, "rejectedTable", single=False)
+        self.rejected_table.setAccessibleName("Rejected rows")
         self.save_rejected_button = QPushButton("Save rejected rows…")
         self.save_rejected_button.setObjectName("saveRejectedButton")
         self.save_rejected_button.setToolTip(
@@ -141,6 +160,7 @@ class PreviewPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.busy)
         layout.addWidget(self.summary)
+        layout.addWidget(self.warnings)
         layout.addWidget(self.error)
         layout.addWidget(splitter, 1)
 
@@ -149,6 +169,7 @@ class PreviewPage(QWizardPage):
         self.error.clear()
         self.summary.setText(f"Reading and checking every row of {self.state.path}…")
         self.bodies.clear()
+        self.warnings.clear()
         self.rejected.set_rows([])
         self.save_rejected_button.setEnabled(False)
         self.busy.setRange(0, 0)  # busy until the first progress report gives a size
@@ -194,6 +215,7 @@ class PreviewPage(QWizardPage):
         good = len(plan.good)
         lines = [plan.summary() + "."]
         lines += [notice[0].upper() + notice[1:] + "." for notice in plan.notices]
+        lines += [note[0].upper() + note[1:] + "." for note in self._mapping_notes(plan)]
         if good:
             lines.append(
                 f"Press “Send {good:,} rows” to queue them for account "
@@ -202,6 +224,7 @@ class PreviewPage(QWizardPage):
         else:
             lines.append("No row can be sent; fix the file (or the mapping) and try again.")
         self.summary.setText("\n".join(lines))
+        self.warnings.setText(warnings_text(plan))
         self.bodies.setPlainText(
             "\n\n".join(
                 f"// line {row.line}\n{body_text(row.body)}" for row in plan.good[:PREVIEW_ROWS]
@@ -214,23 +237,24 @@ class PreviewPage(QWizardPage):
         self.setButtonText(QWizard.WizardButton.CommitButton, f"Send {good:,} rows")
         self.completeChanged.emit()
 
+    def _mapping_notes(self, plan: ImportPlan) -> tuple[str, ...]:
+        """The ignored columns and the missing phone/e-mail or consent, in words."""
+        mapping = self.state.mapping
+        try:
+            columns = read_header(plan.header, mapping)
+        except MappingError:
+            return ()  # the plan was read, so the header was accepted
+        return mapping_notes(columns.header, columns.targets, mapping.defaults)
+
     def isComplete(self) -> bool:
         return self.state.plan is not None and bool(self.state.plan.good)
 
     def save_rejected(self) -> Path | None:
         """Ask where, then write the rejected rows with their line and reason."""
-        plan, source = self.state.plan, self.state.path
-        if plan is None or source is None:
+        path = save_rejected_rows(self.state, self)
+        if path is None or self.state.plan is None:
             return None
-        suggested = source.with_name(f"{source.stem}-rejected.csv")
-        path = self.state.dialogs.ask_rejected_path(self, suggested)
-        if path is None:
-            return None
-        try:
-            count = write_rejected(plan, path)
-        except ExportError as exc:
-            self.state.dialogs.show_error(self, "Cannot save the rejected rows", str(exc))
-            return None
+        count = len(self.state.plan.rejected)
         self.error.setText("")
         self.summary.setText(self.summary.text() + f"\nSaved {count} rejected rows to {path}.")
         return path

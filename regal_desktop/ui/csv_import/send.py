@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from enum import Enum
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from regal_desktop.delivery.report import Progress, Summary
 from regal_desktop.services.accounts import Destination
 from regal_desktop.services.sending import drop_unsent
-from regal_desktop.ui.csv_import.state import ImportState
+from regal_desktop.ui.csv_import.state import ImportState, save_rejected_rows
 from regal_desktop.ui.outbox.controller import SendController
 from regal_desktop.ui.shell.changes import What
 
@@ -198,6 +199,18 @@ class SendPage(QWizardPage):
         self.cancel_button = QPushButton("Cancel import…")
         self.cancel_button.setObjectName("importCancelButton")
         self.cancel_button.setToolTip("Stop and drop the rows not yet sent (kept as dropped)")
+        self.rejected = QLabel()
+        self.rejected.setObjectName("importRejected")
+        self.rejected.setWordWrap(True)
+        self.save_rejected_button = QPushButton("Save rejected rows…")
+        self.save_rejected_button.setObjectName("importSaveRejectedButton")
+        self.save_rejected_button.setToolTip(
+            "Write the rejected rows as CSV with line and reason columns, to fix and import again"
+        )
+        self.save_rejected_button.clicked.connect(self.save_rejected)
+        rejected_row = QHBoxLayout()
+        rejected_row.addWidget(self.rejected, 1)
+        rejected_row.addWidget(self.save_rejected_button)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (self.pause_button, self.resume_button, self.cancel_button):
@@ -206,6 +219,7 @@ class SendPage(QWizardPage):
         layout.addWidget(self.bar)
         layout.addWidget(self.status)
         layout.addWidget(self.eta)
+        layout.addLayout(rejected_row)
         layout.addLayout(buttons)
         layout.addStretch(1)
 
@@ -219,6 +233,26 @@ class SendPage(QWizardPage):
         self.resume_button.clicked.connect(run.start)
         self.cancel_button.clicked.connect(self._ask_cancel)
         run.changed.emit()
+        self._show_rejected()
+
+    def _show_rejected(self) -> None:
+        """How many rows the check rejected (not sent), and where they were saved."""
+        plan = self.state.plan
+        count = len(plan.rejected) if plan is not None else 0
+        self.rejected.setVisible(bool(count))
+        self.save_rejected_button.setVisible(bool(count))
+        if not count:
+            return
+        rows = f"{count:,} row" + ("" if count == 1 else "s")
+        saved = self.state.rejected_path
+        where = f"saved to {saved}" if saved else "not saved yet"
+        self.rejected.setText(f"{rows} of the file rejected by the check (not sent): {where}.")
+
+    def save_rejected(self) -> Path | None:
+        """Save the rejected rows, as the check page does."""
+        path = save_rejected_rows(self.state, self)
+        self._show_rejected()
+        return path
 
     def _ask_cancel(self) -> None:
         if self.run is not None and self.state.dialogs.confirm_cancel_import(

@@ -44,6 +44,7 @@ class FilePage(QWizardPage):
         )
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("importPathEdit")
+        self.path_edit.setAccessibleName("CSV file")
         self.path_edit.setPlaceholderText("/path/to/contacts.csv")
         self.browse_button = QPushButton("Browse…")
         self.browse_button.setObjectName("importBrowseButton")

@@ -32,6 +32,7 @@ from regal_desktop.domain.normalise import format_phone, normalise_email, normal
 from regal_desktop.services.consent_texts import ConsentTemplate
 from regal_desktop.ui.editor.document import ContactDocument
 from regal_desktop.ui.editor.draft import Consent, EmailRow, PhoneRow
+from regal_desktop.ui.shell.style import indicator_style
 
 #: The state buttons, in order: each state with its words.
 _STATES = tuple(CONSENT_WORDS.items())
@@ -70,6 +71,7 @@ class ChannelConsentEditor(QGroupBox):
         states.setSpacing(12)
         for number, (state, words) in enumerate(_STATES):
             button = QRadioButton(words)
+            button.setStyle(indicator_style())  # a ring that shows on dark windows too
             button.setObjectName(f"{prefix}{state.name.title().replace('_', '')}Button")
             button.setAccessibleName(f"{channel.label} consent: {words}")
             self.state_buttons.addButton(button, number)
@@ -222,9 +224,10 @@ class ConsentPanel(QWidget):
         document.changed.connect(self._refresh)
         self._refresh()
 
-    def focus_chain(self) -> list[QWidget]:
-        """Every consent input, voice then SMS then e-mail, in tab order."""
-        return [widget for editor in self.editors.values() for widget in editor.focus_chain()]
+    def focus_chain(self, channels: tuple[Channel, ...] | None = None) -> list[QWidget]:
+        """Every consent input of ``channels`` (else all: voice, SMS, e-mail), in tab order."""
+        editors = self.editors.values() if channels is None else map(self.editors.get, channels)
+        return [widget for editor in editors if editor for widget in editor.focus_chain()]
 
     @property
     def target(self) -> tuple[Literal["phones", "emails"], int] | None:

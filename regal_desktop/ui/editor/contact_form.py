@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import pairwise
 from typing import Literal
 
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from regal_desktop.domain.findings import Finding, Level
+from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS
 from regal_desktop.services.consent_texts import ConsentTemplate
 from regal_desktop.ui.editor.consent_panel import ConsentPanel
 from regal_desktop.ui.editor.contact_points import (
@@ -26,10 +29,12 @@ from regal_desktop.ui.editor.contact_points import (
     PRIMARY,
     EmailTableModel,
     PhoneTableModel,
+    fit_point_columns,
 )
 from regal_desktop.ui.editor.delegates import ChoiceDelegate
 from regal_desktop.ui.editor.document import ContactDocument
 from regal_desktop.ui.editor.fields import BY_ATTRIBUTE, FIELDS, Section, field_at, in_section
+from regal_desktop.ui.editor.marks import FieldMarks
 from regal_desktop.ui.editor.rows_editor import RowsEditor
 from regal_desktop.ui.editor.typed_rows import (
     TYPE,
@@ -38,6 +43,7 @@ from regal_desktop.ui.editor.typed_rows import (
     CustomTraitsModel,
     EventPropertiesModel,
 )
+from regal_desktop.ui.review.findings import path_parts
 
 
 class ContactForm(QScrollArea):
@@ -53,8 +59,13 @@ class ContactForm(QScrollArea):
         self.setObjectName("contactForm")
         self.setWidgetResizable(True)
         self.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Tab goes from field to field; the scroll area itself is no stop.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._document = document
         self.edits: dict[str, QLineEdit] = {}
+        #: Fields framed as holding an error, and the errors of the last check.
+        self.marks = FieldMarks()
+        self._errors: list[Finding] = []
         self.consent = ConsentPanel(document, templates)
         for field in FIELDS:
             name = field.attribute
@@ -85,11 +96,13 @@ class ContactForm(QScrollArea):
             movable=False,
             stretch_column=VALUE,
         )
-        labels = ChoiceDelegate(LABEL_SUGGESTIONS, free_text=True, parent=self)
-        types = ChoiceDelegate(TYPE_CHOICES, free_text=False, parent=self)
+        # One delegate per table: a view handles every commitData its delegates emit, so
+        # a shared one makes the other table warn about an editor it does not own.
         for editor in (self.phones, self.emails):
+            labels = ChoiceDelegate(LABEL_SUGGESTIONS, free_text=True, parent=editor.view)
             editor.view.setItemDelegateForColumn(LABEL, labels)
-            editor.view.horizontalHeader().resizeSection(LABEL, 110)
+            editor.space_column = PRIMARY
+            fit_point_columns(editor.view)
             editor.view.selectionModel().currentRowChanged.connect(
                 lambda current, _previous, editor=editor: self._point_selected(
                     editor, current.row()
@@ -98,7 +111,9 @@ class ContactForm(QScrollArea):
             editor.view.clicked.connect(
                 lambda index, editor=editor: self._point_selected(editor, index.row())
             )
+            editor.model.rowsRemoved.connect(lambda *_, editor=editor: self._point_removed(editor))
         for editor in (self.traits, self.properties):
+            types = ChoiceDelegate(TYPE_CHOICES, free_text=False, parent=editor.view)
             editor.view.setItemDelegateForColumn(TYPE, types)
             editor.view.horizontalHeader().setSectionResizeMode(
                 0, QHeaderView.ResizeMode.Interactive
@@ -135,9 +150,12 @@ class ContactForm(QScrollArea):
         edits = self.edits
         chain: list[QWidget] = [
             *(edits[name] for name in in_section(Section.CONTACT)),
+            # The consent of the selected point follows its own table (the other
+            # channels' editors are hidden then, so Tab skips them).
             *self.phones.focus_chain(),
+            *self.consent.focus_chain(PHONE_CHANNELS),
             *self.emails.focus_chain(),
-            *self.consent.focus_chain(),
+            *self.consent.focus_chain(EMAIL_CHANNELS),
             *(edits[name] for name in in_section(Section.ADDRESS)),
             *self.traits.focus_chain(),
             *(edits[name] for name in in_section(Section.EVENT)),
@@ -189,6 +207,46 @@ class ContactForm(QScrollArea):
             other.view.clearSelection()
         table: Literal["phones", "emails"] = "phones" if editor is self.phones else "emails"
         self.consent.set_target(table if row >= 0 else None, row)
+        self._show_marks()
+
+    def mark_findings(self, findings: Sequence[Finding]) -> None:
+        """Frame each field an error is about (the consent fields: of the point shown)."""
+        self._errors = [f for f in findings if f.level is Level.ERROR]
+        self._show_marks()
+
+    def _show_marks(self) -> None:
+        marks: dict[QWidget, list[str]] = {}
+        for finding in self._errors:
+            widget = self._field_widget(path_parts(finding.path))
+            if widget is not None:
+                marks.setdefault(widget, []).append(finding.message)
+        self.marks.show(marks)
+
+    def _field_widget(self, parts: list[str | int]) -> QWidget | None:
+        """The input a finding's path names, if it is a line of the form on screen."""
+        field = field_at(tuple(str(part) for part in parts))
+        if field is not None:
+            return self.edits[field.attribute]
+        if len(parts) < 5 or parts[:2] not in (["traits", "phones"], ["traits", "emails"]):
+            return None
+        table: Literal["phones", "emails"] = "phones" if parts[1] == "phones" else "emails"
+        editor = self.phones if table == "phones" else self.emails
+        row = editor.model.row_for_key(str(parts[2]))  # type: ignore[attr-defined]
+        if row is None or self.consent.target != (table, row):
+            return None
+        for channel, channel_editor in self.consent.editors.items():
+            if parts[3] == channel.field:
+                if parts[4] == "text":
+                    return channel_editor.text_edit
+                return channel_editor.line_edits.get(str(parts[4]))
+        return None
+
+    def _point_removed(self, editor: RowsEditor) -> None:
+        # Qt moves the current row while the rows go and reports it by their old numbers:
+        # show the consent of the row that is current now the rows are gone.
+        target = self.consent.target
+        if target is None or target[0] == ("phones" if editor is self.phones else "emails"):
+            self._point_selected(editor, editor.view.currentIndex().row())
 
     def _refresh(self) -> None:
         draft = self._document.draft

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
 
 from regal_desktop.domain.consent import CONSENT_WORDS
 from regal_desktop.domain.findings import Level
@@ -46,6 +47,40 @@ def consent_tooltip(channel: Channel, consent: Consent) -> str:
     return "\n".join(lines)
 
 
+#: As wide as the numbers the Number column should show whole (E.164, 15 digits).
+_LONG_NUMBER = "+000000000000000"
+
+
+def fit_point_columns(view: QTableView) -> None:
+    """Give the label, Primary and consent columns of a phone or e-mail table room for
+    their longest words ("Unsubscribed"), so none is cut; the number or address takes
+    the rest."""
+    header = view.horizontalHeader()
+    metrics = view.fontMetrics()
+    # Qt's item padding: the focus frame's margin on each side, and a little air.
+    margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 12
+    model = view.model()
+    for column in range(LABEL, model.columnCount()):
+        title = str(model.headerData(column, Qt.Orientation.Horizontal))
+        words = (title, *LABEL_SUGGESTIONS) if column == LABEL else (title, *CONSENT_WORDS.values())
+        if column == PRIMARY:
+            words = (title,)
+        width = max(metrics.horizontalAdvance(word) for word in words) + margin
+        if column == PRIMARY:
+            width += view.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
+        if column == LABEL:
+            width = max(width, 110)  # room for a typed label such as "Other Work"
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, max(width, header.minimumSectionSize()))
+    if getattr(model, "table", "") == "phones":
+        # A number is short: on a wide window the room goes to the last column rather
+        # than an 800 px Number column (an address is as long as it is, and stretches).
+        icon = view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        header.setSectionResizeMode(POINT, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(POINT, metrics.horizontalAdvance(_LONG_NUMBER) + icon + margin)
+        header.setStretchLastSection(True)
+
+
 class ContactPointModel(DocumentRowsModel):
     """The columns phones and e-mails share; subclasses say how to read the point itself."""
 
@@ -53,6 +88,8 @@ class ContactPointModel(DocumentRowsModel):
     channels: tuple[Channel, ...] = ()
     #: The row attribute holding the number or address.
     point_field: str
+    _implied_for: tuple[Any, ...] | None = None
+    _implied: int | None = None
 
     def point_text(self, row: Any) -> str:
         """What the user typed in the number/address column."""
@@ -70,6 +107,30 @@ class ContactPointModel(DocumentRowsModel):
     def point_check(self, typed: str) -> tuple[str | None, str | None, tuple[str, ...]]:
         """(normalised, error, warnings) for what the user typed."""
         raise NotImplementedError
+
+    def implied_primary(self) -> int | None:
+        """The row Regal makes primary when no row is marked (None when one is, or there
+        are no rows): the only one, else the first by number or address as sent (the
+        merge rules of ``domain/profile.py``), unless Regal already has a primary."""
+        if self._implied_for is not self._rows:
+            self._implied_for = self._rows
+            self._implied = None
+            if not any(row.primary for row in self._rows):
+                keyed = [(self.point_display(row), index) for index, row in enumerate(self._rows)]
+                keyed = [pair for pair in keyed if pair[0]] or keyed
+                self._implied = min(keyed)[1] if keyed else None
+        return self._implied
+
+    def _sync(self) -> None:
+        before = self.implied_primary()
+        super()._sync()
+        after = self.implied_primary()
+        if before != after:
+            # Marking, unmarking or retyping a point can move the implied primary.
+            for row in (before, after):
+                if row is not None and row < len(self._rows):
+                    index = self.index(row, PRIMARY)
+                    self.dataChanged.emit(index, index)
 
     def row_for_key(self, key: str) -> int | None:
         """The row a finding's path names: by the key as typed, else as it will be sent."""
@@ -102,10 +163,18 @@ class ContactPointModel(DocumentRowsModel):
         if column == LABEL and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return row.label
         if column == PRIMARY:
+            implied = not row.primary and index.row() == self.implied_primary()
             if role == Qt.ItemDataRole.CheckStateRole:
-                return Qt.CheckState.Checked if row.primary else Qt.CheckState.Unchecked
+                on = row.primary or implied
+                return Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
             if role == Qt.ItemDataRole.ToolTipRole:
-                return "Primary: journeys call, text and e-mail only the primary."
+                note = (
+                    "\nNone is marked, so Regal makes this one primary (unless it already "
+                    "has a primary for this contact). Click to mark it."
+                    if implied
+                    else ""
+                )
+                return "Primary: journeys call, text and e-mail only the primary." + note
             return None
         if column > PRIMARY and column - PRIMARY - 1 < len(self.channels):
             channel = self.channels[column - PRIMARY - 1]
@@ -142,7 +211,9 @@ class ContactPointModel(DocumentRowsModel):
             return False
         row, column = index.row(), index.column()
         if column == PRIMARY and role == Qt.ItemDataRole.CheckStateRole:
-            self.document.set_primary(self.table, row, is_checked(value))
+            # A click on the implied primary marks it (it already shows checked).
+            implied = row == self.implied_primary()
+            self.document.set_primary(self.table, row, is_checked(value) or implied)
             return True
         if role != Qt.ItemDataRole.EditRole or column not in (POINT, LABEL):
             return False

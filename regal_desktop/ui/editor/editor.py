@@ -16,8 +16,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QMenu, QSplitter, QWidget
 
 from regal_desktop.domain.check import Checked, check
-from regal_desktop.domain.findings import Level
+from regal_desktop.domain.consent import format_point
+from regal_desktop.domain.findings import Finding, Level
 from regal_desktop.domain.model import body_text
+from regal_desktop.domain.profile import display_key
 from regal_desktop.services.checking import check_known
 from regal_desktop.services.consent_texts import ConsentTemplate
 from regal_desktop.services.payload_files import PayloadFileError, iter_payloads
@@ -65,6 +67,8 @@ class Editor(QSplitter):
         self.form = ContactForm(self.document, templates)
         self.review = ReviewPane()
         self.checked: Checked = check({})
+        #: The errors of the last check: while there are any, Send says why and does not send.
+        self.errors: list[Finding] = []
         self.known: dict[str, Any] | None = None
         self.path: Path | None = None
         self._known_cache: dict[str, dict[str, Any] | None] = {}
@@ -156,8 +160,11 @@ class Editor(QSplitter):
         findings = (*checked.findings, *input_findings(self.document.draft))
         self.checked, self.known = checked, known
         self.review.show_review(checked.text, findings, known, checked.body)
-        sendable = not any(f.level is Level.ERROR for f in findings)
-        self.send_action.setEnabled(sendable)
+        # Send stays enabled so Ctrl+Return can say why nothing was sent.
+        self.errors = [f for f in findings if f.level is Level.ERROR]
+        self.form.mark_findings(findings)
+        if not self.path:  # the title follows the name (or number) as it is typed
+            self._emit_title()
 
     def _lookup(self, key: str) -> dict[str, Any] | None:
         """The directory's profile for ``key``, remembered until the directory changes."""
@@ -176,10 +183,17 @@ class Editor(QSplitter):
             self.message.emit(f"{path} is not a field of the form", 5000)
 
     def request_send(self) -> None:
-        """Emit ``send_requested`` when the current body has no errors."""
+        """Emit ``send_requested`` when the current body has no errors, else say why not."""
         self.refresh_review()
-        if self.send_action.isEnabled():
+        if not self.errors:
             self.send_requested.emit()
+            return
+        count = len(self.errors)
+        first = self.errors[0]
+        where = f"{first.path}: " if first.path and first.path != "$" else ""
+        self.message.emit(
+            f"Not sent: {count} error{'s' * (count != 1)}: {where}{first.message}", 15_000
+        )
 
     @property
     def origin(self) -> str:
@@ -190,8 +204,21 @@ class Editor(QSplitter):
 
     @property
     def document_name(self) -> str:
-        """The file name, or "Untitled contact"."""
-        return self.path.name if self.path else "Untitled contact"
+        """The file name; without a file, the contact's name, else its primary phone,
+        e-mail or userId; "Untitled contact" for a blank one."""
+        if self.path:
+            return self.path.name
+        raw = self.document.to_raw()
+        traits = raw.get("traits") or {}
+        parts = (traits.get("firstName"), traits.get("lastName"))
+        name = " ".join(str(part).strip() for part in parts if isinstance(part, str))
+        if name.strip():
+            return name.strip()
+        try:
+            key = display_key(raw)
+        except (AttributeError, TypeError):  # a half-typed draft of the wrong shape
+            key = ""
+        return format_point(key) if key else "Untitled contact"
 
     def _emit_title(self) -> None:
         self.title_changed.emit(self.document_name, self.document.is_modified)
@@ -214,7 +241,12 @@ class Editor(QSplitter):
         """Start a blank contact (asking to save the current one first)."""
         if self.maybe_save():
             self.show_payload(self.blank_payload(), None)
+            self.focus_first_field()
             self.message.emit("New contact", 3000)
+
+    def focus_first_field(self) -> None:
+        """Put the keyboard in User ID, where a contact starts (at start-up, after New)."""
+        self.form.edits["user_id"].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_dialog(self) -> None:
         """Ask for a payload file and open it."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -13,7 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from regal_desktop.ui.editor.rows_model import DocumentRowsModel
+from regal_desktop.ui.editor.delegates import CurrentCellDelegate
+from regal_desktop.ui.editor.rows_model import DocumentRowsModel, is_checked
+
+#: A focused table is framed in the highlight colour, so the keyboard's place shows.
+_FOCUS_FRAME = (
+    "QTableView { border: 1px solid palette(mid); padding: 1px; }"
+    " QTableView:focus { border: 2px solid palette(highlight); padding: 0px; }"
+)
 
 
 class RowsEditor(QWidget):
@@ -45,6 +53,11 @@ class RowsEditor(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.view.setTabKeyNavigation(False)
+        self.view.setItemDelegate(CurrentCellDelegate(self.view))
+        self.view.setStyleSheet(_FOCUS_FRAME)
+        #: The check box column Space toggles from any cell of the row (None: Qt's own).
+        self.space_column: int | None = None
+        self.view.installEventFilter(self)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 10)
@@ -94,6 +107,26 @@ class RowsEditor(QWidget):
         """The table and its buttons, in tab order."""
         buttons = [self.add_button, self.remove_button, self.up_button, self.down_button]
         return [self.view, *(button for button in buttons if button is not None)]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Space on any cell toggles the row's ``space_column`` (Primary), unless a cell
+        editor is open: then the key goes to the editor, which has the focus."""
+        if (
+            watched is self.view
+            and self.space_column is not None
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+            and self.view.state() != QAbstractItemView.State.EditingState
+        ):
+            row = self.view.currentIndex().row()
+            if row >= 0:
+                index = self.model.index(row, self.space_column)
+                on = is_checked(index.data(Qt.ItemDataRole.CheckStateRole))
+                off_or_on = Qt.CheckState.Unchecked if on else Qt.CheckState.Checked
+                self.model.setData(index, off_or_on, Qt.ItemDataRole.CheckStateRole)
+                return True
+        return super().eventFilter(watched, event)
 
     def current_row(self) -> int:
         """The selected row, or -1."""

@@ -73,12 +73,14 @@ class RequestDetailDialog(QDialog):
 
         self.body_view = QPlainTextEdit(request.body)
         self.body_view.setObjectName("detailBody")
+        self.body_view.setAccessibleName("Body sent")
         self.body_view.setReadOnly(True)
         self.body_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.body_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
 
         self.attempts = QTableWidget(len(attempts), len(ATTEMPT_COLUMNS))
         self.attempts.setObjectName("detailAttempts")
+        self.attempts.setAccessibleName("Attempts")
         self.attempts.setHorizontalHeaderLabels(ATTEMPT_COLUMNS)
         self.attempts.verticalHeader().hide()
         self.attempts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

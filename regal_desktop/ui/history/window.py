@@ -8,7 +8,7 @@ current filter, or for everything, through ``services.evidence`` (atomically).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,9 +34,11 @@ from PySide6.QtWidgets import (
 from regal_desktop.delivery.report import regal_answer
 from regal_desktop.domain.consent import consent_changes, describe_change, format_point
 from regal_desktop.domain.model import Channel
+from regal_desktop.domain.profile import primary_phone
 from regal_desktop.services.clock import end_of_day, local_time, start_of_day
+from regal_desktop.services.confirmation import primary_phone_move
 from regal_desktop.services.evidence import ExportError, export_evidence, format_for
-from regal_desktop.store import Store
+from regal_desktop.store import ImportBatch, Store
 from regal_desktop.store.outbox import RequestRow
 from regal_desktop.store.states import RequestState
 from regal_desktop.ui.history.request_detail import RequestDetailDialog
@@ -51,13 +53,34 @@ _NO_DATE = QDate(2000, 1, 1)
 _TYPING_PAUSE_MS = 150
 
 
-def consent_summary(body: str) -> str:
-    """The consent changes a stored body carries, e.g. ``SMS opt-out for +1 954-…``."""
+def consent_summary(body: str, earlier: Iterable[str] = ()) -> str:
+    """The consent changes a stored body carries, e.g. ``SMS opt-out for +1 954-…``, and
+    the move of the primary phone it makes after the ``earlier`` bodies (newest first)."""
     try:
         parsed = json.loads(body)
-    except ValueError:
+        changes = [describe_change(c) for c in consent_changes(parsed)]
+        before = [json.loads(text) for text in reversed(list(earlier))]
+        primary = primary_phone_move((b for b in before if isinstance(b, dict)), parsed)
+    except (ValueError, AttributeError, KeyError, TypeError):
         return ""
-    return "; ".join(describe_change(c) for c in consent_changes(parsed))
+    return "; ".join([*changes, primary] if primary else changes)
+
+
+def contact_name(body: str, known: dict[str, Any] | None) -> str:
+    """``Jane Doe · +1 954-558-2399``: the name and primary phone the body gives, else
+    those of the contact the directory ``known`` holds; whatever of them is known."""
+    try:
+        parsed = json.loads(body)
+        traits = parsed.get("traits") or {}
+        known_traits = (known or {}).get("traits") or {}
+        name = " ".join(
+            str(traits.get(part) or known_traits.get(part) or "")
+            for part in ("firstName", "lastName")
+        ).strip()
+        phone = primary_phone(parsed) or (primary_phone(known) if known else None)
+    except (ValueError, AttributeError, TypeError):
+        return ""
+    return " · ".join(part for part in (name, format_point(phone) if phone else "") if part)
 
 
 @dataclass(frozen=True)
@@ -69,6 +92,7 @@ class HistoryFilter:
     until: date | None = None
     state: str | None = None
     channel: str | None = None
+    imports: tuple[ImportBatch, ...] | None = None
 
     def arguments(self) -> dict[str, Any]:
         """Keyword arguments for ``History.search`` and ``History.evidence``."""
@@ -78,6 +102,7 @@ class HistoryFilter:
             "until": end_of_day(self.until) if self.until else None,
             "states": [self.state] if self.state else None,
             "channel": self.channel,
+            "imports": self.imports,
         }
 
 
@@ -90,9 +115,13 @@ class HistoryModel(RowsModel[RequestRow]):
         super().__init__(parent)
         self._store = store
         self._changes: dict[int, str] = {}  # request id -> consent summary, parsed once
+        self._names: dict[int, str] = {}  # request id -> "name · primary phone"
 
     def search(self, where: HistoryFilter) -> None:
         """Show the requests ``where`` selects (ValueError for an impossible filter)."""
+        # The directory may know more now, and earlier requests may have been dropped.
+        self._names.clear()
+        self._changes.clear()
         self.set_rows(self._store.history.search(**where.arguments(), limit=LIMIT))
 
     def cell(self, item: RequestRow, column: int, role: int) -> Any:
@@ -103,8 +132,16 @@ class HistoryModel(RowsModel[RequestRow]):
     def _text(self, request: RequestRow, column: int) -> str:
         if column == 4:
             if request.id not in self._changes:
-                self._changes[request.id] = consent_summary(request.body)
+                earlier = self._store.history.earlier_bodies(request)
+                self._changes[request.id] = consent_summary(request.body, earlier)
             return self._changes[request.id]
+        if column == 3:
+            if request.id not in self._names:
+                known = self._store.directory.get(request.contact) if request.contact else None
+                self._names[request.id] = contact_name(request.body, known) or format_point(
+                    request.contact
+                )
+            return self._names[request.id]
         values = (
             local_time(request.created_at),
             request.operator,
@@ -117,6 +154,12 @@ class HistoryModel(RowsModel[RequestRow]):
         return values[column] if 0 <= column < len(values) else ""
 
 
+def import_label(batch: ImportBatch) -> str:
+    """``crm.csv — 2026-11-25 14:03:07, 120 requests``."""
+    plural = "" if batch.requests == 1 else "s"
+    return f"{batch.name} — {local_time(batch.queued_at)}, {batch.requests:,} request{plural}"
+
+
 def _date_box(name: str, tip: str) -> QDateEdit:
     box = QDateEdit()
     box.setObjectName(name)
@@ -126,6 +169,7 @@ def _date_box(name: str, tip: str) -> QDateEdit:
     box.setSpecialValueText("Any")  # shown at the minimum date, which means "no bound"
     box.setDate(_NO_DATE)
     box.setToolTip(tip)
+    box.setAccessibleName(tip)
     return box
 
 
@@ -149,6 +193,7 @@ class HistoryView(QWidget):
 
         self.contact_edit = QLineEdit()
         self.contact_edit.setObjectName("historyContactEdit")
+        self.contact_edit.setAccessibleName("Filter by contact")
         self.contact_edit.setPlaceholderText("Phone, e-mail or userId")
         self.contact_edit.setClearButtonEnabled(True)
         self.since_edit = _date_box("historySinceEdit", "Show requests queued on or after")
@@ -164,8 +209,16 @@ class HistoryView(QWidget):
         for channel in Channel:
             self.channel_combo.addItem(f"{channel.label} consent", channel.value)
 
+        self.import_combo = QComboBox()
+        self.import_combo.setObjectName("historyImportCombo")
+        self.import_combo.setToolTip("Show the requests of one CSV import")
+        self.import_combo.setAccessibleName("Import")
+        self.import_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.fill_imports()
+
         self.model = HistoryModel(store, self)
         self.table = rows_view(self.model, "historyTable")
+        self.table.setAccessibleName("Requests")
         self.table.doubleClicked.connect(lambda index: self.show_detail(index.row()))
 
         self.count_label = QLabel()
@@ -190,6 +243,7 @@ class HistoryView(QWidget):
         filters.addWidget(self.until_edit)
         filters.addWidget(self.state_combo)
         filters.addWidget(self.channel_combo)
+        filters.addWidget(self.import_combo)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
         bottom.addWidget(self.filtered_check)
@@ -205,7 +259,7 @@ class HistoryView(QWidget):
         self.contact_edit.textChanged.connect(self._typing.start)
         for box in (self.since_edit, self.until_edit):
             box.dateChanged.connect(self.refresh)
-        for combo in (self.state_combo, self.channel_combo):
+        for combo in (self.state_combo, self.channel_combo, self.import_combo):
             combo.currentIndexChanged.connect(self.refresh)
         self.resize(1100, 560)
         self.refresh()
@@ -217,17 +271,36 @@ class HistoryView(QWidget):
             chosen = box.date()
             return None if chosen == _NO_DATE else date(chosen.year(), chosen.month(), chosen.day())
 
+        batch = self.import_combo.currentData()
         return HistoryFilter(
             contact=self.contact_edit.text(),
             since=day(self.since_edit),
             until=day(self.until_edit),
             state=self.state_combo.currentData(),
             channel=self.channel_combo.currentData(),
+            imports=(batch,) if isinstance(batch, ImportBatch) else None,
         )
+
+    def fill_imports(self) -> None:
+        """List the imports in the import filter (newest first), keeping the chosen one."""
+        chosen = self.import_combo.currentData()
+        self.import_combo.blockSignals(True)
+        self.import_combo.clear()
+        self.import_combo.addItem("Any import or none", None)
+        for batch in self._store.history.imports():
+            self.import_combo.addItem(import_label(batch), batch)
+            self.import_combo.setItemData(
+                self.import_combo.count() - 1, batch.file, Qt.ItemDataRole.ToolTipRole
+            )
+        batches = [self.import_combo.itemData(i) for i in range(self.import_combo.count())]
+        self.import_combo.setCurrentIndex(batches.index(chosen) if chosen in batches else 0)
+        self.import_combo.blockSignals(False)
 
     def refresh(self) -> None:
         """Search again with the current filters."""
         self._typing.stop()
+        if self.sender() is not self.import_combo:  # an import may have been queued since
+            self.fill_imports()
         try:
             self.model.search(self.current_filter())
         except ValueError as exc:

@@ -77,10 +77,15 @@ class AccountBar(QToolBar):
         self.setMovable(False)
         self.accounts = QComboBox()
         self.accounts.setObjectName("profileCombo")
+        # As wide as the longest account name: "production" must not read "productic".
+        self.accounts.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.accounts.setToolTip("The account Send goes to")
         self.badge = QLabel()
         self.badge.setObjectName("profileBadge")
-        self.addWidget(QLabel(" Send to: "))
+        self.accounts.setAccessibleName("Send to account")
+        label = QLabel(" Send &to: ")
+        label.setBuddy(self.accounts)  # Alt+T chooses the account; screen readers name it
+        self.addWidget(label)
         self.addWidget(self.accounts)
         self.addWidget(QLabel(" "))
         self.addWidget(self.badge)

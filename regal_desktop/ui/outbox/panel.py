@@ -29,6 +29,9 @@ from regal_desktop.store import Store
 from regal_desktop.store.outbox import RequestRow
 from regal_desktop.ui.shell.table_model import RowsModel, rows_view
 
+#: Qt's "no maximum" for a widget's size (QWIDGETSIZE_MAX, which PySide6 does not export).
+_NO_MAXIMUM = (1 << 24) - 1
+
 COLUMNS = ("#", "State", "Attempts", "Contact", "Account", "Regal's answer")
 
 
@@ -88,6 +91,8 @@ class OutboxPanel(QWidget):
     dropRequested = Signal(int)
     openRequested = Signal(int)
     sendQueuedRequested = Signal()
+    #: The outbox became empty (True) or got a request (False).
+    emptyChanged = Signal(bool)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +125,7 @@ class OutboxPanel(QWidget):
         layout.addWidget(self.view, 1)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
+        self._empty: bool | None = None
         self.refresh()
 
     def _button(self, text: str, name: str, signal: Any) -> QPushButton:
@@ -173,3 +179,13 @@ class OutboxPanel(QWidget):
             self.summary.setText("The outbox is empty: nothing is waiting to be sent.")
         else:
             self.summary.setText(f"{queued} waiting or sending, {stuck} need attention")
+        self._show_empty(not rows)
+
+    def _show_empty(self, empty: bool) -> None:
+        # An empty list says so in one line: on a laptop screen the form needs the room.
+        if empty == self._empty:
+            return
+        self._empty = empty
+        self.view.setVisible(not empty)
+        self.setMaximumHeight(self.sizeHint().height() if empty else _NO_MAXIMUM)
+        self.emptyChanged.emit(empty)

@@ -43,6 +43,7 @@ class ReviewPane(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("reviewTabs")
         self.tabs.setDocumentMode(True)
+        self.tabs.tabBar().setAccessibleName("Review")
         self.tabs.addTab(self.preview, "Preview")
         self.tabs.addTab(self.findings, "Findings")
         self.tabs.addTab(self.profile, "Profile after send")
@@ -59,7 +60,8 @@ class ReviewPane(QWidget):
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.send_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # Air between the buttons and the window's right and bottom edges.
+        layout.setContentsMargins(0, 0, 9, 6)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
 

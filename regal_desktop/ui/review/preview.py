@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QRegularExpression, Qt
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QFontDatabase,
     QGuiApplication,
@@ -28,6 +29,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from regal_desktop.ui.shell.style import readable
 
 #: Shown in "Copy as curl" instead of the key, which never leaves the keychain this way.
 KEY_PLACEHOLDER = "$REGAL_API_KEY"
@@ -54,13 +57,18 @@ class JsonHighlighter(QSyntaxHighlighter):
             "number": QPalette.ColorRole.LinkVisited,
             "literal": QPalette.ColorRole.LinkVisited,
         }
+        base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
         for kind, role in roles.items():
             text_format = QTextCharFormat()
-            text_format.setForeground(palette.color(role))
+            text_format.setForeground(readable(palette.color(role), base, text))
             if kind == "key":
                 text_format.setFontWeight(QFont.Weight.DemiBold)
             self._formats[kind] = text_format
         self.rehighlight()
+
+    def colours(self) -> dict[str, QColor]:
+        """The colour of each kind of token ("key", "string", "number", "literal")."""
+        return {kind: form.foreground().color() for kind, form in self._formats.items()}
 
     def highlightBlock(self, text: str) -> None:
         matches = self._TOKEN.globalMatch(text)
@@ -170,9 +178,23 @@ class JsonPreview(QWidget):
         """Put the body text on the clipboard."""
         QGuiApplication.clipboard().setText(self._text)
 
+    def set_endpoint(self, endpoint: str | None) -> None:
+        """Make "Copy as curl" target ``endpoint``, the selected account's; None (the
+        built-in sandbox, which only listens inside this application) disables it."""
+        self.endpoint = endpoint or ""
+        self.copy_curl_button.setEnabled(bool(endpoint))
+        self.copy_curl_button.setToolTip(
+            f"Copy a curl command that sends this body to {endpoint}; the key is left as "
+            f"{KEY_PLACEHOLDER}"
+            if endpoint
+            else "The built-in sandbox only answers inside Regal Desktop: choose an account "
+            "with an endpoint to copy a curl command"
+        )
+
     def copy_curl(self) -> None:
         """Put a curl command for the body on the clipboard (never the real key)."""
-        QGuiApplication.clipboard().setText(curl_command(self._text, self.endpoint))
+        if self.endpoint:
+            QGuiApplication.clipboard().setText(curl_command(self._text, self.endpoint))
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

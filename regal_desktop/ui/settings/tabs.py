@@ -72,6 +72,7 @@ class ListTab(QWidget):
     def __init__(self, noun: str, form: QFormLayout, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.list = named(QListWidget(), f"{noun}List")
+        self.list.setAccessibleName(f"{noun.capitalize()} list")
         add = named(QPushButton("Add"), f"add{noun.capitalize()}Button")
         self.remove_button = named(QPushButton("Remove"), f"remove{noun.capitalize()}Button")
         add.clicked.connect(self.add)

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from regal_desktop.context import AppContext, open_context
+from regal_desktop.services.accounts import AccountError
 from regal_desktop.services.clock import local_now
 from regal_desktop.services.confirmation import session_only
 from regal_desktop.services.consent_texts import ConsentTemplate, consent_templates
@@ -30,6 +31,7 @@ from regal_desktop.ui.shell.changes import StoreChanges, Throttle, What
 from regal_desktop.ui.shell.context import WindowContext
 from regal_desktop.ui.shell.dialogs import Dialogs, ScreenDialogs
 from regal_desktop.ui.shell.side_windows import SideWindows
+from regal_desktop.ui.shell.style import readable_palette
 from regal_desktop.ui.shell.window import MainWindow, build_frame
 
 #: How often the outbox list is read again at most while delivery reports progress.
@@ -153,11 +155,30 @@ def _connect_signals(desk: Desk) -> None:
     editor.message.connect(window.say)
     editor.send_requested.connect(sending.send)
     editor.contact_loaded.connect(sending.contact_replaced)
+
+    # "Copy as curl" sends where Send would: the selected account's endpoint.
+    def show_destination(name: str) -> None:
+        try:
+            profile = desk.app.profile(name)
+        except AccountError:
+            profile = None
+        usable = profile is not None and not profile.is_sandbox
+        editor.review.preview.set_endpoint(profile.endpoint if usable and profile else None)
+
+    sending.account_changed.connect(show_destination)
+    show_destination(sending.account)
     # The outbox dock and the account bar
     desk.outbox.retryRequested.connect(sending.retry)
     desk.outbox.dropRequested.connect(sending.drop)
     desk.outbox.openRequested.connect(sending.open_in_editor)
     desk.outbox.sendQueuedRequested.connect(sending.send_queued)
+
+    def outbox_filled(empty: bool) -> None:
+        # An empty outbox shrinks to its one line; its first request gives it room again.
+        if not empty:
+            window.resizeDocks([desk.outbox_dock], [_OUTBOX_HEIGHT], Qt.Orientation.Vertical)
+
+    desk.outbox.emptyChanged.connect(outbox_filled)
     desk.banner.settings_button.clicked.connect(desk.open_settings)
     # Menus
     desk.settings_action.triggered.connect(desk.open_settings)
@@ -192,12 +213,16 @@ def compose(
     templates: list[ConsentTemplate] | None = None,
 ) -> Desk:
     """Make every part, put it in ``window`` and connect it; a blank contact is shown."""
+    readable = readable_palette(QApplication.palette())
+    if readable is not None:  # a theme whose disabled buttons look enabled
+        QApplication.setPalette(readable)
     context = WindowContext(app, window.settings, dialogs or ScreenDialogs(), clock)
     desk = Desk(window, context, templates)
     _lay_out(desk)
     _fill_menus(desk)
     _connect_signals(desk)
     desk.editor.show_payload(desk.editor.blank_payload(), None)
+    desk.editor.focus_first_field()
     window.say("New contact", 3000)
     return desk
 

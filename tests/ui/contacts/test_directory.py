@@ -130,3 +130,75 @@ def test_open_in_editor_fills_the_form_with_the_contact(qtbot: QtBot, desk: Desk
     assert body["traits"]["firstName"] == "Jane"
     assert body["traits"]["phones"][JANE_PHONE]["smsOptIn"]["subscribed"] is False
     assert not editor.document.is_modified
+
+
+def test_before_a_search_the_contacts_are_listed_recent_first_in_pages(
+    qtbot: QtBot, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from regal_desktop.ui.contacts import window
+
+    monkeypatch.setattr(window, "PAGE", 1)
+    view = desk.side.show_directory()
+    assert view.model.rowCount() == 1 and not view.more_button.isHidden()
+    assert view.open_button.isEnabled()  # the first is chosen
+    qtbot.mouseClick(view.more_button, Qt.MouseButton.LeftButton)
+    listed = [view.model.index(row, 0).data() for row in range(view.model.rowCount())]
+    assert listed == ["Bob", "Jane Doe"]  # Bob was sent last
+    assert view.more_button.isHidden()
+    assert view.count_label.text().startswith("2 contacts")
+    view.refresh()  # a delivery re-reads the list: what was shown stays shown
+    assert view.model.rowCount() == 2
+
+
+@pytest.mark.parametrize("typed", ["example", "@example.com", "jane@", "com"])
+def test_search_finds_an_email_by_its_start_or_its_domain(
+    qtbot: QtBot, desk: Desk, typed: str
+) -> None:
+    view = desk.side.show_directory()
+    assert names_after_typing(qtbot, view, typed) == ["Jane Doe"]
+
+
+def test_a_contact_opened_from_the_directory_is_titled_by_its_name(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    desk.editor.show_payload({}, None)
+    assert desk.editor.document_name == "Untitled contact"
+    view = desk.side.show_directory()
+    names_after_typing(qtbot, view, "Bob")
+    assert view.open_selected()
+    assert desk.editor.document_name == "Bob"
+    assert desk.window.windowTitle() == "Bob[*] — Regal Desktop"
+    desk.editor.show_payload({"traits": {"phones": {"+15155552355": {}}}}, None)
+    assert desk.editor.document_name == "+1 515-555-2355"
+    desk.editor.show_payload({"userId": "u-7"}, None)
+    assert desk.editor.document_name == "u-7"
+
+
+def test_long_consent_wording_is_elided_and_shown_whole_on_hover_and_below(
+    qtbot: QtBot, desk: Desk
+) -> None:
+    from regal_desktop.ui.contacts.timeline import TEXT_COLUMN_MAX
+
+    wording = "I agree to receive recurring automated marketing texts from Acme. " * 8
+    wording = wording.strip()
+    body = jane(True, "2026-11-27T09:00:00-05:00")
+    body["traits"]["phones"][JANE_PHONE]["smsOptIn"]["text"] = wording
+    send_body(qtbot, desk, body)
+    view = desk.side.show_directory()
+    view.resize(1000, 640)
+    names_after_typing(qtbot, view, "jane")
+    timeline = view.timeline
+    latest = timeline.model.rowCount() - 1
+    assert timeline.model.index(latest, 3).data(Qt.ItemDataRole.ToolTipRole) == wording
+    assert timeline.table.columnWidth(3) <= TEXT_COLUMN_MAX
+    status_x = timeline.table.columnViewportPosition(8)
+    assert 0 <= status_x < timeline.table.viewport().width()  # the status stays in view
+
+    assert timeline.table.currentIndex().row() == latest  # the latest change, in full
+    detail = timeline.detail.text()
+    assert f"Consent text: {wording}" in detail
+    for line in ("IP: 203.0.113.7", "Consent time: 2026-11-27T09:00:00-05:00"):
+        assert line in detail
+    assert "Source: web form" in detail and "Status: Delivered 20" in detail
+    timeline.table.selectRow(0)
+    assert "Consent text: Yes, text me offers from Acme." in timeline.detail.text()

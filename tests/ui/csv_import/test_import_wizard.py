@@ -56,7 +56,7 @@ def map_and_preview(qtbot: QtBot, desk: Desk, path: Path) -> ImportWizard:
     assert wizard.currentPage() is page
     assert [page.target_combo(row).currentData() for row in range(5)] == [
         "phone",  # guessed from "Phone Number"
-        "ignore",
+        "smsOptIn",  # guessed from "SMS consent"
         "firstName",  # guessed from "First"
         "ignore",
         "ignore",
@@ -94,6 +94,8 @@ def test_preview_lists_bad_rows_with_lines_and_reasons_and_queues_nothing(
     assert '"maybe" is not a consent value' in reasons[1]
     assert "the row has 2 cells but the header has 5 columns" in reasons[2]
     assert f"{GOOD} good" in preview.summary.text() and "3 rejected" in preview.summary.text()
+    assert 'Ignored (not sent): column "Notes".' in preview.summary.text()
+    assert "no column is mapped" not in preview.summary.text()
     first = json.loads(preview.bodies.toPlainText().split("\n", 1)[1].split("\n\n")[0])
     assert first["traits"]["plan"] == "gold"
     assert first["traits"]["phones"][good_phone(0)]["smsOptIn"]["text"] == (
@@ -162,6 +164,17 @@ def test_cancel_drops_the_unsent_rows_and_keeps_them_in_the_history(
     page = wizard.send_page
     run = page.run
     assert run is not None
+    assert page.rejected.text() == (
+        "3 rows of the file rejected by the check (not sent): not saved yet."
+    )
+    saved = crm_file.with_name("later-rejected.csv")
+    desk.dialogs.rejected_path = saved
+    qtbot.mouseClick(page.save_rejected_button, Qt.MouseButton.LeftButton)
+    with saved.open(encoding="utf-8", newline="") as stream:
+        assert [row["line"] for row in csv.DictReader(stream)] == [str(n) for n in BAD_LINES]
+    assert page.rejected.text() == (
+        f"3 rows of the file rejected by the check (not sent): saved to {saved}."
+    )
     qtbot.waitUntil(lambda: run.done >= 3, timeout=10_000)
     qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: run.state is RunState.CANCELLED, timeout=10_000)
@@ -206,7 +219,7 @@ def test_a_saved_mapping_is_offered_for_the_next_file(
     again.file_page.path_edit.setText(str(crm_file))
     again.next()
     page = again.mapping_page
-    assert page.target_combo(1).currentData() == "ignore"
+    assert page.target_combo(3).currentData() == "ignore"
     assert page.saved_combo.currentText() == "CRM export"
     qtbot.mouseClick(page.load_button, Qt.MouseButton.LeftButton)
     assert page.target_combo(1).currentData() == "smsOptIn"
@@ -229,3 +242,52 @@ def test_speed_is_measured_over_the_recent_past() -> None:
     assert speed.note(3_300, now=111.0) == pytest.approx(300.0)  # 3,000 in the last 10 s
     speed.restart()
     assert speed.note(3_300, now=200.0) == 0.0
+
+
+def test_the_check_page_warns_when_no_phone_or_consent_is_mapped(
+    qtbot: QtBot, open_desk: Callable[[], Desk], tmp_path: Path
+) -> None:
+    desk = open_desk()
+    path = tmp_path / "names.csv"
+    path.write_text("Customer ID,First Name,Notes\nc-1,Ann,x\n", encoding="utf-8")
+    wizard = desk.side.show_import()
+    desk.dialogs.import_path = path
+    qtbot.mouseClick(wizard.file_page.browse_button, Qt.MouseButton.LeftButton)
+    wizard.next()
+    page = wizard.mapping_page
+    assert [page.target_combo(row).currentData() for row in range(3)] == [
+        "userId",
+        "firstName",
+        "ignore",
+    ]
+    wizard.next()
+    preview = wizard.preview_page
+    qtbot.waitUntil(lambda: preview.state.plan is not None, timeout=10_000)
+    summary = preview.summary.text()
+    assert 'Ignored (not sent): column "Notes".' in summary
+    assert "Warning: no column is mapped to phone or email" in summary
+    assert "Warning: no column is mapped to a consent" in summary
+
+
+def test_the_check_page_says_what_the_warnings_are(
+    qtbot: QtBot, open_desk: Callable[[], Desk]
+) -> None:
+    desk = open_desk()
+    wizard = desk.side.show_import()
+    desk.dialogs.import_path = Path(__file__).parents[2] / "data" / "csv" / "stop-list.csv"
+    qtbot.mouseClick(wizard.file_page.browse_button, Qt.MouseButton.LeftButton)
+    wizard.next()
+    wizard.next()
+    preview = wizard.preview_page
+    qtbot.waitUntil(preview.isComplete, timeout=10_000)
+    assert "3 good (3 with warnings)" in preview.summary.text()
+    shown = preview.warnings.text().splitlines()
+    assert shown[0] == "The warnings (the rows are still sent):"
+    assert shown[1] == (
+        '• 3 × traits.phones["+19545582399"].smsOptIn: unsubscribes +1 954-558-2399 from SMS '
+        "(lines 2, 3, 5)"
+    )
+    assert shown[2] == (
+        '• 1 × traits.phones["(515) 555-2355"]: "(515) 555-2355" will be sent as +15155552355 '
+        "(line 3)"
+    )

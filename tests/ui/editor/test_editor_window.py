@@ -222,6 +222,7 @@ def test_custom_trait_types(qtbot: QtBot, editor: Editor) -> None:
 def test_copy_as_curl_never_holds_a_key(qtbot: QtBot, editor: Editor) -> None:
     qtbot.keyClicks(line_edit(editor, "userIdEdit"), "u-1")
     expect_preview(qtbot, editor, {"userId": "u-1"})
+    editor.review.preview.set_endpoint("https://events.regalvoice.com/events")
     editor.review.preview.copy_curl()
     command = QGuiApplication.clipboard().text()
     assert "Authorization: $REGAL_API_KEY" in command

@@ -46,11 +46,12 @@ def test_every_request_is_listed_newest_first_and_filters_narrow_it(
 ) -> None:
     view = desk_with_history.side.show_history()
     qtmodeltester.check(view.model, force_py=True)
-    assert column(view, 3) == ["+1 515-555-2355", "+1 954-558-2399", "+1 954-558-2399"]
+    jane_doe = "Jane Doe · +1 954-558-2399"
+    assert column(view, 3) == ["Bob · +1 515-555-2355", jane_doe, jane_doe]
     assert column(view, 4) == [
-        "Voice opt-in for +1 515-555-2355",
-        "SMS opt-out for +1 954-558-2399",
-        "SMS opt-in for +1 954-558-2399",
+        "Voice opt-in for +1 515-555-2355; Primary phone becomes +1 515-555-2355",
+        "SMS opt-out for +1 954-558-2399",  # the primary phone stays where it was
+        "SMS opt-in for +1 954-558-2399; Primary phone becomes +1 954-558-2399",
     ]
     assert set(column(view, 5)) == {"Delivered"}
     assert set(column(view, 6)) == {"HTTP 200: ok"}
@@ -61,7 +62,7 @@ def test_every_request_is_listed_newest_first_and_filters_narrow_it(
     qtbot.waitUntil(lambda: view.model.rowCount() == 2)
     view.contact_edit.clear()
     view.channel_combo.setCurrentIndex(view.channel_combo.findData("voice"))
-    assert column(view, 3) == ["+1 515-555-2355"]
+    assert column(view, 3) == ["Bob · +1 515-555-2355"]
     view.channel_combo.setCurrentIndex(0)
     view.state_combo.setCurrentIndex(view.state_combo.findData("rejected"))
     assert view.model.rowCount() == 0
@@ -138,3 +139,45 @@ def test_export_writes_the_filtered_evidence_as_csv_and_everything_as_json_lines
     assert not (tmp_path / "evidence.txt").exists()
     assert "end it in .csv or .jsonl" in desk.dialogs.errors[-1]
     assert not list(tmp_path.glob("*.part"))  # nothing half-written left behind
+
+
+def test_history_names_a_contact_known_only_from_the_directory_and_a_primary_move(
+    qtbot: QtBot, desk_with_history: Desk
+) -> None:
+    moved = jane(True, "2026-11-27T09:00:00-05:00")
+    moved["traits"] = {"phones": {"+19545550100": {"isPrimary": True}}, "emails": {}}
+    moved["traits"]["emails"] = {"jane@example.com": {}}
+    send_body(qtbot, desk_with_history, moved)
+    view = desk_with_history.side.show_history()
+    # The body names no one: the name comes from the directory.
+    assert column(view, 3)[0] == "Jane Doe · +1 954-555-0100"
+    assert column(view, 4)[0] == ("Primary phone becomes +1 954-555-0100 (was +1 954-558-2399)")
+
+
+def test_history_filters_by_import(qtbot: QtBot, desk_with_history: Desk, tmp_path: Path) -> None:
+    from regal_desktop.services.clock import local_time
+    from tests.helpers.store import request
+
+    store = desk_with_history.parts.app.store
+    csv_path = tmp_path / "crm export.csv"
+    ids = store.outbox.enqueue(
+        [
+            request(jane(True, "2026-11-27T09:00:00-05:00"), origin=f"{csv_path}:2"),
+            request(BOB, origin=f"{csv_path}:3"),
+        ]
+    )
+    view = desk_with_history.side.show_history()
+    assert view.model.rowCount() == 5
+    assert view.import_combo.count() == 2  # any, and the one import
+    queued = store.outbox.get(ids[0])
+    assert queued is not None
+    label = f"crm export.csv — {local_time(queued.created_at)}, 2 requests"
+    assert view.import_combo.itemText(1) == label
+
+    view.import_combo.setCurrentIndex(1)
+    assert sorted(row.id for row in view.model.rows()) == list(ids)
+    assert view.count_label.text().startswith("2 requests")
+    view.refresh()  # reading again keeps the chosen import
+    assert view.import_combo.currentIndex() == 1 and view.model.rowCount() == 2
+    view.import_combo.setCurrentIndex(0)
+    assert view.model.rowCount() == 5

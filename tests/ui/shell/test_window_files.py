@@ -121,7 +121,7 @@ def test_closing_a_modified_contact_asks_first(
     qtbot.keyClicks(desk.editor.findChild(QLineEdit, "userIdEdit"), "u-1")
     desk.dialogs.save_choice = choice
     assert desk.window.close() is closes
-    assert desk.dialogs.asked == ["save Untitled contact"]
+    assert desk.dialogs.asked == ["save u-1"]  # named by its userId, having no name
     assert desk.window.isVisible() is not closes
 
 
