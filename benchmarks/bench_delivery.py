@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 
 from benchmarks.common import Result
-from regal_desktop.delivery.ratelimit import REGAL_LIMIT
+from regal_desktop.delivery.endpoint import REGAL_LIMIT
 from regal_desktop.delivery.sender import DeliveryTarget, Sender
 from regal_desktop.domain.check import check
 from regal_desktop.store import open_store

@@ -14,11 +14,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from regal_desktop.commands.common import OK, context, fail, run
+from regal_desktop.delivery.endpoint import DEFAULT_RATE
 from regal_desktop.delivery.keys import KeychainUnavailable, UnusableKey, clean_key, mask
 from regal_desktop.delivery.waits import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 from regal_desktop.services import requests
 from regal_desktop.services.accounts import (
-    DEFAULT_RATE,
     AccountError,
     AccountProfile,
     profile_message,

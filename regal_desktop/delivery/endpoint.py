@@ -12,6 +12,10 @@ from urllib.parse import urlsplit
 
 #: Regal's Custom Events endpoint.
 REGAL_ENDPOINT = "https://events.regalvoice.com/events"
+#: Regal's documented limit per account, requests per second; never exceeded at the server.
+REGAL_LIMIT = 300
+#: Requests per second the sender aims for by default: Regal's 300 less a margin for jitter.
+DEFAULT_RATE = 290.0
 _REGAL_HOST = "events.regalvoice.com"
 #: Regal's own domain: its hosts get no warning.
 _REGAL_DOMAIN = "regalvoice.com"

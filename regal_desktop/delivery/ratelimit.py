@@ -23,10 +23,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-#: Requests per second the sender aims for: Regal's 300 less a margin for jitter.
-DEFAULT_RATE = 290.0
-#: Regal's documented limit per account; never exceeded at the server.
-REGAL_LIMIT = 300
+from regal_desktop.delivery.endpoint import DEFAULT_RATE, REGAL_LIMIT
 
 
 class RateLimiter:

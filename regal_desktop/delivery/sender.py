@@ -25,9 +25,9 @@ from pathlib import Path
 import httpx
 
 from regal_desktop.delivery.client import Backoff, classify, post
-from regal_desktop.delivery.endpoint import check_endpoint, is_loopback
+from regal_desktop.delivery.endpoint import DEFAULT_RATE, check_endpoint, is_loopback
 from regal_desktop.delivery.keys import UnusableKey
-from regal_desktop.delivery.ratelimit import DEFAULT_RATE, RateLimiter
+from regal_desktop.delivery.ratelimit import RateLimiter
 from regal_desktop.delivery.recorder import Recorder
 from regal_desktop.delivery.report import Progress, Summary
 from regal_desktop.delivery.waits import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT, attempt_timeout

@@ -17,6 +17,7 @@ addresses, no legacy ``phone``/``email``/``optIn`` keys). Nothing here mutates i
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import Any
 
 from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
@@ -74,8 +75,12 @@ def _choose_primary(old: dict[str, Any], changes: dict[str, Any]) -> str | None:
         # `isPrimary: false` alone does not demote: Regal documents no way to leave a
         # contact without a primary, only ways to name a new one.
         return existing[0]
-    everything = sorted({*old, *changes})
-    return everything[0] if everything else None
+    return first_in_order([*old, *changes])
+
+
+def first_in_order(points: Iterable[str]) -> str | None:
+    """The point Regal makes primary when none is named: the first alphanumerically."""
+    return min(points, default=None)
 
 
 def _ordered(entry: dict[str, Any], primary: bool, channels: tuple[Channel, ...]) -> dict[str, Any]:

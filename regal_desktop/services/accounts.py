@@ -25,7 +25,9 @@ from pydantic import (
 )
 
 from regal_desktop.delivery.endpoint import (
+    DEFAULT_RATE,
     REGAL_ENDPOINT,
+    REGAL_LIMIT,
     check_endpoint,
     endpoint_warning,
     is_loopback,
@@ -39,13 +41,10 @@ from regal_desktop.store.settings import DEFAULT_PROFILE, PROFILES, Settings
 SANDBOX = "sandbox"
 #: The built-in profile's name: the default profile until another is chosen.
 SANDBOX_PROFILE = DEFAULT_PROFILE.default
-DEFAULT_RATE = 290.0
 #: The slowest rate a profile may have: the rate limiter counts whole requests a second.
 MIN_RATE = 1.0
 #: Regal allows this many requests per second per account; more is refused for its hosts.
-#: ``delivery.ratelimit.REGAL_LIMIT`` is the same figure (a test holds them equal): that
-#: module brings asyncio, which the window's start and ``profile`` do without.
-REGAL_MAX_RATE = 300.0
+REGAL_MAX_RATE = float(REGAL_LIMIT)
 #: The fastest rate for any other receiver (a company's proxy, a loopback test server).
 MAX_RATE = 10_000.0
 #: What an account may set as its timeout and its longest wait before a retry (seconds).

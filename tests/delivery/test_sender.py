@@ -16,8 +16,7 @@ import httpx
 import pytest
 
 from regal_desktop.delivery.client import Backoff
-from regal_desktop.delivery.endpoint import EndpointError
-from regal_desktop.delivery.ratelimit import REGAL_LIMIT
+from regal_desktop.delivery.endpoint import REGAL_LIMIT, EndpointError
 from regal_desktop.delivery.report import Progress
 from regal_desktop.delivery.sender import DeliveryTarget, Sender
 from regal_desktop.sandbox import Faults, Sandbox

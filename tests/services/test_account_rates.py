@@ -10,7 +10,8 @@ import pytest
 from pydantic import ValidationError
 
 from regal_desktop.context import open_context
-from regal_desktop.delivery.ratelimit import REGAL_LIMIT
+from regal_desktop.delivery.endpoint import REGAL_LIMIT
+from regal_desktop.delivery.ratelimit import RateLimiter
 from regal_desktop.services.accounts import (
     REGAL_MAX_RATE,
     AccountError,
@@ -43,8 +44,11 @@ def test_more_than_300_is_refused_for_regals_own_host(endpoint: str) -> None:
     assert AccountProfile(name="prod", endpoint=endpoint, rate=300).rate == 300
 
 
-def test_regals_limit_is_the_rate_limiters() -> None:
-    assert REGAL_MAX_RATE == REGAL_LIMIT
+def test_the_fastest_regal_account_stays_within_the_limiters_ceiling() -> None:
+    fastest = AccountProfile(name="prod", endpoint=REGAL, rate=REGAL_MAX_RATE)
+    limiter = RateLimiter(fastest.rate)
+    assert limiter.limit == limiter.ceiling == REGAL_LIMIT
+    assert problem(endpoint=REGAL, rate=REGAL_LIMIT + 1)
 
 
 def test_other_hosts_may_go_faster_up_to_ten_thousand() -> None:

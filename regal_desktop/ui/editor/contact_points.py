@@ -15,6 +15,7 @@ from regal_desktop.domain.consent import CONSENT_WORDS
 from regal_desktop.domain.findings import Level
 from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
 from regal_desktop.domain.normalise import normalise_email, normalise_phone
+from regal_desktop.domain.profile import first_in_order
 from regal_desktop.ui.editor.draft import Consent
 from regal_desktop.ui.editor.rows_model import DocumentRowsModel, is_checked
 from regal_desktop.ui.shell.icons import level_icon
@@ -115,10 +116,10 @@ class ContactPointModel(DocumentRowsModel):
         if self._implied_for is not self._rows:
             self._implied_for = self._rows
             self._implied = None
-            if not any(row.primary for row in self._rows):
-                keyed = [(self.point_display(row), index) for index, row in enumerate(self._rows)]
-                keyed = [pair for pair in keyed if pair[0]] or keyed
-                self._implied = min(keyed)[1] if keyed else None
+            if self._rows and not any(row.primary for row in self._rows):
+                shown = [self.point_display(row) for row in self._rows]
+                chosen = first_in_order(point for point in shown if point)
+                self._implied = shown.index(chosen) if chosen is not None else 0
         return self._implied
 
     def _sync(self) -> None:

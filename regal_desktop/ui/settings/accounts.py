@@ -15,11 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from regal_desktop.context import AppContext
-from regal_desktop.delivery.endpoint import REGAL_ENDPOINT, endpoint_warning
+from regal_desktop.delivery.endpoint import DEFAULT_RATE, REGAL_ENDPOINT, endpoint_warning
 from regal_desktop.delivery.keys import UnusableKey, clean_key, key_problem, mask
 from regal_desktop.delivery.waits import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
 from regal_desktop.services.accounts import (
-    DEFAULT_RATE,
     MAX_RATE,
     MAX_WAIT_RANGE,
     MIN_RATE,

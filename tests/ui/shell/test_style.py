@@ -5,7 +5,13 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from regal_desktop.ui.shell.style import error_color, error_style, good_color, is_dark
+from regal_desktop.ui.shell.style import (
+    contrast,
+    error_color,
+    error_style,
+    good_color,
+    is_dark,
+)
 
 
 def _palette(window: str) -> QPalette:
@@ -14,26 +20,19 @@ def _palette(window: str) -> QPalette:
     return palette
 
 
-def _contrast(first: QColor, second: QColor) -> float:
-    """WCAG contrast ratio of two colours."""
-
-    def luminance(colour: QColor) -> float:
-        channels = []
-        for value in (colour.redF(), colour.greenF(), colour.blueF()):
-            low = value <= 0.03928
-            channels.append(value / 12.92 if low else ((value + 0.055) / 1.055) ** 2.4)
-        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
-
-    high, low = sorted((luminance(first), luminance(second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+def test_contrast_is_wcags_ratio() -> None:
+    black, white = QColor("#000000"), QColor("#ffffff")
+    assert contrast(black, white) == contrast(white, black) == 21.0
+    assert contrast(white, white) == 1.0
+    assert round(contrast(QColor("#767676"), white), 2) == 4.54  # WCAG's 4.5:1 grey
 
 
 def test_each_colour_reads_on_its_window(qapp: QApplication) -> None:
     for window in ("#ffffff", "#efefef", "#353535", "#1e1e1e"):
         palette = _palette(window)
         background = palette.color(QPalette.ColorRole.Window)
-        assert _contrast(error_color(palette), background) >= 4.5, window
-        assert _contrast(good_color(palette), background) >= 4.5, window
+        assert contrast(error_color(palette), background) >= 4.5, window
+        assert contrast(good_color(palette), background) >= 4.5, window
 
 
 def test_the_shade_follows_the_palette(qapp: QApplication) -> None:
