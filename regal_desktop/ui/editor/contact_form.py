@@ -44,6 +44,7 @@ from regal_desktop.ui.editor.typed_rows import (
     EventPropertiesModel,
 )
 from regal_desktop.ui.review.findings import path_parts
+from regal_desktop.ui.shell.style import indicator_style
 
 
 class ContactForm(QScrollArea):
@@ -102,6 +103,7 @@ class ContactForm(QScrollArea):
             labels = ChoiceDelegate(LABEL_SUGGESTIONS, free_text=True, parent=editor.view)
             editor.view.setItemDelegateForColumn(LABEL, labels)
             editor.space_column = PRIMARY
+            editor.view.setStyle(indicator_style())  # Primary boxes that show on dark too
             fit_point_columns(editor.view)
             editor.view.selectionModel().currentRowChanged.connect(
                 lambda current, _previous, editor=editor: self._point_selected(

@@ -8,7 +8,7 @@ red and keeps its colour (see ``outbox/account_bar.py``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleOption, QWidget
 
@@ -89,9 +89,16 @@ def readable_palette(palette: QPalette) -> QPalette | None:
 
 
 class IndicatorStyle(QProxyStyle):
-    """Draws radio button indicators from the palette's roles: a ring in the text colour
-    on the base colour and a dot in the highlight colour. Fusion outlines the ring in a
-    darker shade of the window, which vanishes on a dark window."""
+    """Draws radio and check indicators (the consent states, the tables' Primary boxes)
+    from the palette's roles: an outline in the text colour on the base colour, a dot or
+    a tick in the highlight colour. Fusion outlines them in a darker shade of the window,
+    which vanishes on a dark window."""
+
+    _DRAWN = (
+        QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+    )
 
     def drawPrimitive(
         self,
@@ -100,27 +107,46 @@ class IndicatorStyle(QProxyStyle):
         painter: QPainter,
         widget: QWidget | None = None,
     ) -> None:
-        if element != QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+        if element not in self._DRAWN:
             super().drawPrimitive(element, option, painter, widget)
             return
+        round_ = element == QStyle.PrimitiveElement.PE_IndicatorRadioButton
         state = option.state
         palette: QPalette = option.palette
         enabled = bool(state & QStyle.StateFlag.State_Enabled)
         group = QPalette.ColorGroup.Active if enabled else QPalette.ColorGroup.Disabled
         text = palette.color(group, QPalette.ColorRole.WindowText)
         window = palette.color(group, QPalette.ColorRole.Window)
-        ring = QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5)
+        side = min(option.rect.width(), option.rect.height())
+        ring = QRectF(0, 0, side, side).adjusted(1.5, 1.5, -1.5, -1.5)
+        ring.moveCenter(QRectF(option.rect).center())
+        mark_role = QPalette.ColorRole.Highlight if enabled else QPalette.ColorRole.WindowText
+        mark = _blend(palette.color(group, mark_role), window, 1.0 if enabled else 0.4)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(_blend(text, window, 0.75 if enabled else 0.4), 1.5))
         painter.setBrush(palette.color(group, QPalette.ColorRole.Base))
-        painter.drawEllipse(ring)
+        if round_:
+            painter.drawEllipse(ring)
+        else:
+            painter.drawRoundedRect(ring, 2, 2)
         if state & QStyle.StateFlag.State_On:
             inset = ring.width() * 0.27
-            painter.setPen(Qt.PenStyle.NoPen)
-            dot = QPalette.ColorRole.Highlight if enabled else QPalette.ColorRole.WindowText
-            painter.setBrush(_blend(palette.color(group, dot), window, 1.0 if enabled else 0.4))
-            painter.drawEllipse(ring.adjusted(inset, inset, -inset, -inset))
+            inner = ring.adjusted(inset, inset, -inset, -inset)
+            if round_:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(mark)
+                painter.drawEllipse(inner)
+            else:
+                painter.setPen(QPen(mark, 2))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawPolyline(
+                    [
+                        QPointF(inner.left(), inner.center().y()),
+                        QPointF(inner.left() + inner.width() * 0.4, inner.bottom()),
+                        QPointF(inner.right(), inner.top()),
+                    ]
+                )
         painter.restore()
 
 

@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QStyle,
     QStyleOptionButton,
+    QTableView,
 )
 from pytestqt.qtbot import QtBot
 
+from regal_desktop.ui.editor.contact_points import PRIMARY
 from regal_desktop.ui.shell.style import contrast, error_color, good_color
 from tests.helpers.desk import Desk
 
@@ -128,3 +130,23 @@ def _option(button: QRadioButton) -> QStyleOptionButton:
     option = QStyleOptionButton()
     button.initStyleOption(option)
     return option
+
+
+def test_primary_boxes_show_on_the_theme(
+    qtbot: QtBot, themed: str, open_desk: Callable[..., Desk]
+) -> None:
+    phones = {"+19545582399": {"isPrimary": True}, "+13055550123": {}}
+    desk = open_desk({"traits": {"phones": phones}})
+    view = desk.editor.findChild(QTableView, "phonesView")
+    qtbot.waitUntil(view.isVisible)
+    view.clearSelection()
+    cell = view.visualRect(view.model().index(1, PRIMARY)).adjusted(3, 3, -3, -3)
+    image = view.viewport().grab().toImage()
+    base = view.palette().color(R.Base)
+    ratio = max(
+        contrast(image.pixelColor(QPoint(x, y)), base)
+        for x in range(cell.left(), cell.right())
+        for y in range(cell.top(), cell.bottom())
+    )
+    # The unchecked box of a row that is not primary: its edge wants 3:1 (WCAG 1.4.11).
+    assert ratio >= 3, (themed, ratio)
