@@ -36,6 +36,18 @@ def consent_state(opt_in: object) -> ConsentState:
     )
 
 
+#: How an opt-out can be received, as stored (``ChangeNote.method``) -> as people read it.
+OPT_OUT_METHODS: Mapping[str, str] = MappingProxyType(
+    {
+        "stop_reply": "STOP reply",
+        "call": "Call",
+        "email": "E-mail",
+        "web_form": "Web form",
+        "agent": "Agent",
+    }
+)
+
+
 def change_word(subscribed: bool) -> str:
     """What one change records: ``opt-in`` or ``opt-out``."""
     return "opt-in" if subscribed else "opt-out"
@@ -98,6 +110,7 @@ def describe_change(change: ConsentChange) -> str:
 
 __all__ = [
     "CONSENT_WORDS",
+    "OPT_OUT_METHODS",
     "ConsentChange",
     "change_word",
     "consent_changes",

@@ -139,6 +139,62 @@ MIGRATIONS: tuple[str, ...] = (
     -- without reading the bodies.
     CREATE INDEX requests_origin ON requests (origin, created_at);
     """,
+    # 4: consent evidence counts changes against the known state (issue 10): whether each
+    # consent object changed the state or restated it, what was known before, and what
+    # the operator said about it (kept here as evidence, never sent to Regal); retired
+    # numbers and addresses.
+    """
+    -- 'change': the subscribed state differs from what was known when it was queued (or
+    -- nothing was known); 'restatement': the same state sent again.
+    ALTER TABLE consent_changes ADD COLUMN change TEXT NOT NULL DEFAULT 'change'
+        CHECK (change IN ('change', 'restatement'));
+    ALTER TABLE consent_changes ADD COLUMN was INTEGER;  -- known subscribed before; NULL: none
+    ALTER TABLE consent_changes ADD COLUMN reason TEXT;  -- why, in the operator's words
+    ALTER TABLE consent_changes ADD COLUMN proof TEXT;   -- recording id, ticket, form URL
+    ALTER TABLE consent_changes ADD COLUMN method TEXT;  -- how an opt-out was received
+    ALTER TABLE consent_changes ADD COLUMN received_at TEXT;  -- when the person asked
+    ALTER TABLE consent_changes ADD COLUMN template TEXT;  -- consent wording's name
+    ALTER TABLE consent_changes ADD COLUMN template_version TEXT;
+    CREATE INDEX consent_revocations ON consent_changes (subscribed, change);
+    -- A number or address retired from a contact (Regal cannot delete one): every channel
+    -- unsubscribed by the request named here.
+    CREATE TABLE retired_points (
+        key TEXT PRIMARY KEY,                -- 'phone:+1...' or 'email:...'
+        request_id INTEGER REFERENCES requests (id),
+        reason TEXT NOT NULL,
+        retired_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
+    # 5: the Segment route (issue 13): which route a request takes, the message id Segment
+    # deduplicates by (stable across retries and restarts), and the batch of each attempt.
+    """
+    ALTER TABLE requests ADD COLUMN route TEXT NOT NULL DEFAULT 'regal'
+        CHECK (route IN ('regal', 'segment'));
+    ALTER TABLE requests ADD COLUMN message_id TEXT;
+    ALTER TABLE attempts ADD COLUMN batch TEXT;
+    """,
+    # 6: Regal's own contact events (issue 11): what Regal reported, kept once each.
+    """
+    CREATE TABLE regal_events (
+        id INTEGER PRIMARY KEY,
+        identity TEXT NOT NULL UNIQUE,       -- message id where present, else content hash
+        event TEXT NOT NULL,                 -- 'contact.subscribed', 'contact.unsubscribed', ...
+        kind TEXT CHECK (kind IN ('phone', 'email')),
+        point TEXT,                          -- E.164 number or lower-cased e-mail address
+        channel TEXT CHECK (channel IN ('voice', 'sms', 'email')),
+        subscribed INTEGER,                  -- NULL for events that are not consent
+        user_id TEXT,
+        source TEXT,
+        text TEXT,
+        ip TEXT,
+        timestamp TEXT,                      -- consent time, stored UTC ISO 8601
+        stored_at TEXT NOT NULL,             -- when this desk stored it
+        origin TEXT NOT NULL,                -- 'FILE:LINE' or 'listen'
+        raw TEXT NOT NULL                    -- the event as received (JSON)
+    );
+    CREATE INDEX regal_events_point ON regal_events (point, channel, timestamp);
+    CREATE INDEX regal_events_user ON regal_events (user_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -31,6 +31,7 @@ class AttemptRow:
     status: int | None
     answer: str
     endpoint: str | None = None  # where it was posted (None before schema version 2)
+    batch: str | None = None  # the Segment batch it was part of (schema 5)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,28 @@ result, and a row of the ``requests`` table."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from regal_desktop.store.states import RequestState
+
+
+@dataclass(frozen=True)
+class ChangeNote:
+    """What the operator said about a consent change: evidence kept in the history, never
+    a field of the body sent to Regal."""
+
+    reason: str | None = None  # why, in the operator's words
+    proof: str | None = None  # call recording id, ticket, form URL
+    method: str | None = None  # how an opt-out was received (``domain.consent.OPT_OUT_METHODS``)
+    received_at: str | None = None  # when the person asked (an opt-out), ISO 8601
+    template: str | None = None  # the consent wording's name
+    template_version: str | None = None
+
+
+#: The key of ``NewRequest.notes`` that applies to every change of the request.
+EVERY_CHANGE = ("", "")
 
 
 @dataclass(frozen=True)
@@ -20,6 +38,10 @@ class NewRequest:
     body: str
     contact: str = ""  # left empty, it is the body's display key (primary phone, ...)
     origin: str = ""
+    #: Notes per consent change, keyed by ``(point, channel)`` (``"+1954..."``, ``"sms"``);
+    #: ``EVERY_CHANGE`` holds what applies to all of them (a reason, a proof).
+    notes: Mapping[tuple[str, str], ChangeNote] = field(default_factory=dict)
+    route: str = "regal"  # 'regal' or 'segment' (the account's kind)
 
 
 @dataclass(frozen=True)
@@ -82,6 +104,8 @@ class RequestRow:
     finished_at: str | None
     claimed_at: float | None = None  # unix time the claim was taken or last renewed
     held_for: str | None = None  # why it is held: None, the key; "endpoint", see hold_moved
+    route: str = "regal"  # 'regal' or 'segment' (schema 5)
+    message_id: str | None = None  # the base of its Segment message ids (schema 5)
 
     def __post_init__(self) -> None:
         # The database holds the plain value; the rules come with the enum.
@@ -103,4 +127,12 @@ class RequestRow:
         return cls(**dict(row))
 
 
-__all__ = ["AttemptResult", "Claimed", "NewRequest", "Outcome", "RequestRow"]
+__all__ = [
+    "EVERY_CHANGE",
+    "AttemptResult",
+    "ChangeNote",
+    "Claimed",
+    "NewRequest",
+    "Outcome",
+    "RequestRow",
+]
