@@ -93,6 +93,8 @@ class ContactDocument(QObject):
 
     changed = Signal()
     modifiedChanged = Signal(bool)
+    #: The known state the draft is edited against changed (another contact, a delivery).
+    baselineChanged = Signal()
 
     def __init__(
         self, parent: QObject | None = None, clock: Callable[[], datetime] = local_now
@@ -104,6 +106,19 @@ class ContactDocument(QObject):
         self._typing_generation = 0
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self._baseline: dict[str, Any] | None = None
+
+    @property
+    def baseline(self) -> dict[str, Any] | None:
+        """The profile Regal holds as far as this desk knows (payload-shaped, explicit
+        ``isPrimary``; None for a contact nobody knows): what edits are marked against."""
+        return self._baseline
+
+    def set_baseline(self, known: dict[str, Any] | None) -> None:
+        """Edit against ``known`` from now on; ``baselineChanged`` fires when it differs."""
+        if known != self._baseline:
+            self._baseline = known
+            self.baselineChanged.emit()
 
     @property
     def draft(self) -> Draft:

@@ -159,6 +159,7 @@ class Editor(QSplitter):
         checked, known = check_known(self.document.to_raw(), self.context.region, self._lookup)
         findings = (*checked.findings, *input_findings(self.document.draft))
         self.checked, self.known = checked, known
+        self.document.set_baseline(known)
         self.review.show_review(checked.text, findings, known, checked.body)
         # Send stays enabled so Ctrl+Return can say why nothing was sent.
         self.errors = [f for f in findings if f.level is Level.ERROR]
