@@ -7,12 +7,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Libraries Qt's xcb and offscreen platforms load, plus Xvfb for a real X server in tests,
-# and faketime for the drill that sets the clock back.
+# faketime for the drill that sets the clock back, and PostgreSQL's server for the tests of
+# the team store (they start a throwaway cluster of their own: tests/helpers/postgres.py).
 DEBS := libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 \
 	libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 \
 	libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 \
 	libxcb-xfixes0 libxcb-xinerama0 libxcb-xkb1 libxrender1 fonts-dejavu-core xvfb xauth \
-	faketime
+	faketime postgresql
 
 # apt-get waits up to ten minutes for another apt or dpkg (unattended-upgrades, a second
 # make) to let go of its locks instead of failing at once; since apt 1.9 the option covers

@@ -15,8 +15,12 @@ MODULES = (
     "bench_validation",
     "bench_outbox",
     "bench_delivery",
+    "bench_segment",
     "bench_import",
     "bench_directory",
+    "bench_events",
+    "bench_reconcile",
+    "bench_baseline",
 )
 
 

@@ -16,7 +16,21 @@ from collections.abc import Sequence
 from regal_desktop import __version__
 
 #: The sub-commands; their modules are imported only when one is used (fast window start).
-COMMANDS = ("validate", "send", "outbox", "contacts", "history", "import", "profile", "sandbox")
+COMMANDS = (
+    "validate",
+    "send",
+    "outbox",
+    "contacts",
+    "history",
+    "revocations",
+    "reconcile",
+    "import",
+    "profile",
+    "sandbox",
+    "events",
+    "listen",
+    "db",
+)
 
 
 def _gui_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from regal_desktop.paths import AppPaths, app_paths
+from regal_desktop.paths import AppPaths, app_paths, database_location
 
 if TYPE_CHECKING:
     from regal_desktop.delivery.keys import KeyStore
@@ -60,9 +60,10 @@ class AppContext:
         return operator_name(self.store.settings.read(OPERATOR_EMAIL) or None)
 
     @property
-    def database(self) -> Path:
-        """The SQLite file, for workers that open their own connection."""
-        return self.paths.database
+    def database(self) -> Path | str:
+        """Where the store is (the SQLite file or the team database's URL, never with a
+        password), for workers that open their own connection."""
+        return self.store.location or self.paths.database
 
     def destination(self, profile: str | None = None, rate: float | None = None) -> Destination:
         """Where a send goes now, with ``REGAL_ENDPOINT`` applied, and ``REGAL_API_KEY`` if
@@ -97,5 +98,13 @@ def open_context(
 
     env = dict(os.environ if environ is None else environ)
     paths = (paths or app_paths(env)).ensure()
-    store = open_store(paths.database, set_aside_corrupt=True)
-    return AppContext(paths=paths, store=store, keys=KeyStore(), environ=env)
+    keys = KeyStore()
+    location = database_location(paths, env)
+    if isinstance(location, str):
+        from regal_desktop.store.db import remember_password
+
+        password = keys.database_password(location)
+        if password:
+            remember_password(location, password)
+    store = open_store(location, set_aside_corrupt=True)
+    return AppContext(paths=paths, store=store, keys=keys, environ=env)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 APP_NAME = "regal-desktop"
 HOME_VARIABLE = "REGAL_DESKTOP_HOME"
+#: A ``postgresql://`` URL of the team's shared database (issue 12); unset: the SQLite file.
+DATABASE_VARIABLE = "REGAL_DESKTOP_DATABASE"
 _ADVICE = f"set {HOME_VARIABLE} to a folder you can write to"
 
 
@@ -44,6 +46,12 @@ class AppPaths:
     def database(self) -> Path:
         """The SQLite file with outbox, history, directory and settings."""
         return self.data / "regal-desktop.sqlite3"
+
+    @property
+    def database_setting(self) -> Path:
+        """This desk's choice of team database: one line, a ``postgresql://`` URL without
+        password (absent: the SQLite file)."""
+        return self.config / "database.url"
 
     @property
     def window_settings(self) -> Path:
@@ -86,3 +94,18 @@ def app_paths(environ: dict[str, str] | None = None) -> AppPaths:
         config=Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
         logs=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
     )
+
+
+def database_location(paths: AppPaths, environ: dict[str, str] | None = None) -> Path | str:
+    """Where the store is: ``REGAL_DESKTOP_DATABASE``, else this desk's database setting
+    (a ``postgresql://`` URL), else the SQLite file."""
+    env = os.environ if environ is None else environ
+    chosen = (env.get(DATABASE_VARIABLE) or "").strip()
+    if not chosen:
+        try:
+            chosen = paths.database_setting.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            chosen = ""
+    if chosen.startswith(("postgresql://", "postgres://")):
+        return chosen
+    return paths.database

@@ -53,6 +53,7 @@ def isolated_environment(
     monkeypatch.setenv("REGAL_DESKTOP_HOME", str(tmp_path / "regal-home"))
     monkeypatch.delenv("REGAL_API_KEY", raising=False)
     monkeypatch.delenv("REGAL_ENDPOINT", raising=False)
+    monkeypatch.delenv("REGAL_DESKTOP_DATABASE", raising=False)  # the SQLite file, not a team's
     yield memory
     keyring.set_keyring(previous)
 

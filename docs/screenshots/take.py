@@ -16,12 +16,22 @@ In order, each step through the window's own parts (``build_main_window``):
    (1360x860); then ``window-1024x700.png`` and ``window-1920x1080.png``, the same
    contact with its first phone's consent in view on a laptop and a large monitor;
 2. a lead's onboarding events, a CRM contact, a Segment identify (legacy shape) and an
-   SMS opt-out after a STOP reply are sent from the editor to the built-in sandbox;
+   SMS opt-out after a STOP reply are sent from the editor to the built-in sandbox; the
+   lead is opened from Contacts and its last name changed, with a reason:
+   ``known-contact.png`` (the change marked against what Regal holds, the unchanged
+   consent left out of the preview); Replace… on its number: ``replace.png``;
 3. staging and production are added (as Settings would), two contacts are sent to
    staging, which refuses the key: ``outbox.png`` shows them held;
 4. ``history.png``; ``directory.png`` (a search for "954 558" and that number's consent
    timeline); ``import.png`` (``tests/data/csv/bad-cells.csv`` on the check page, its
-   columns guessed from the header); ``settings.png`` (the accounts).
+   columns guessed from the header); ``settings.png`` (the accounts);
+5. two opt-outs sent to a second staging account (held: never accepted), one received
+   three weeks ago and one two days ago: ``revocations.png`` (View > Revocations) lists
+   the old one overdue first, then the others by when they were received;
+6. Regal's own events for the lead (its consent echoed back, a START reply after the STOP)
+   and an agent's opt-out of a number this desk never sent, imported with File > Import
+   Regal events…: ``timeline-regal.png`` (the lead's SMS timeline, Regal's rows marked
+   "Regal") and ``reconcile.png`` (View > Reconcile with Regal…, problems first).
 
 ``--out DIR`` writes the PNGs elsewhere (default: beside this script). It prints each
 file written, what the window said in message boxes, and how long the run took (about
@@ -61,6 +71,22 @@ HISTORY_SIZE = (1250, 460)
 DIRECTORY_SIZE = (1400, 620)  # the consent timeline's columns all show at this width
 IMPORT_SIZE = (950, 680)
 SETTINGS_SIZE = (760, 460)
+REVOCATIONS_SIZE = (1250, 360)
+RECONCILE_SIZE = (1250, 470)
+#: What Regal reported (File > Import Regal events…): the lead's voice opt-in and its SMS
+#: opt-out echoed back, then a START reply; an agent's opt-out of Rebecca's number.
+REGAL_EVENTS = (
+    ("contact.subscribed", "+19545582399", "voice", "regalvoice.api", "2000-08-20T13:12:28Z"),
+    ("contact.unsubscribed", "+19545582399", "sms", "regalvoice.sms", "2026-11-25T14:03:51Z"),
+    ("contact.subscribed", "+19545582399", "sms", "regalvoice.sms", "2026-11-26T15:20:00Z"),
+    (
+        "contact.unsubscribed",
+        "+19545552399",
+        "voice",
+        "regalvoice.agent_desktop",
+        "2026-11-26T16:05:00Z",
+    ),
+)
 #: How tall the outbox dock is in outbox.png, so its rows show.
 OUTBOX_DOCK_HEIGHT = 230
 
@@ -69,6 +95,9 @@ STAGING_KEY = "stg_7f3a9c2e51d84b06a2f1"
 STALE_STAGING_KEY = "stg_0b81d4e6f2a97c35e0d8"
 #: A made-up key, shown masked in Settings (••••4b3c); production is never sent to.
 PRODUCTION_KEY = "rgl_live_5d0c8e2f9a7b14c64b3c"
+#: The lead's number (the directory knows it after the sends), and what Replace… gets.
+KNOWN_PHONE = "+19545582399"
+REPLACEMENT = "(954) 555-0177"
 #: The person at the desk, as the Operator columns show them (getpass reads LOGNAME).
 OPERATOR = "mlopez"
 
@@ -250,11 +279,15 @@ class Shooter:
                 self.main_window()
                 self.window_sizes()
                 self.sandbox_sends()
+                self.known_contact()
+                self.replace_flow()
                 self.outbox(staging.url)
                 self.history()
                 self.directory()
                 self.import_wizard()
                 self.settings()
+                self.revocations(staging.url)
+                self.regal_events()
             finally:
                 self.desk.window.close()
                 self.desk.sending.shutdown()
@@ -289,6 +322,42 @@ class Shooter:
         for name in SANDBOX_SENDS:
             self.send(read_payloads(PAYLOADS / name)[0].raw)
         self.send(STOP_REPLY)
+
+    def known_contact(self) -> None:
+        """The lead, opened from Contacts (the directory knows it from the sends above):
+        its last name changed, a reason typed beside Send. The changed field is marked
+        against what Regal holds, and the preview leaves the unchanged consent out."""
+        from PySide6.QtWidgets import QLineEdit
+
+        desk = self.desk
+        profile = desk.app.store.directory.get(f"phone:{KNOWN_PHONE}")
+        if profile is None:
+            raise RuntimeError(f"the directory does not know {KNOWN_PHONE}")
+        desk.side.open_contact(profile)
+        desk.window.resize(*MAIN_SIZE)
+        edit = desk.window.findChild(QLineEdit, "lastNameEdit")
+        edit.setFocus()
+        edit.selectAll()
+        edit.insert("Ramirez-Diaz")
+        desk.editor.review.reason.setText("Married name, confirmed on the phone")
+        desk.editor.review.proof.setText("CALL-2026-1125-0412")
+        desk.editor.refresh_review()
+        desk.editor.form.verticalScrollBar().setValue(0)  # the contact and its phones
+        self.settle(0.5)
+        self.save(desk.window, "known-contact.png")
+
+    def replace_flow(self) -> None:
+        """Replace… on the number Regal holds: the new number added and made primary,
+        the old one retired (unsubscribed on every channel), the status bar says so."""
+        desk = self.desk
+        desk.editor.form.phones.select_row(0)
+        desk.editor.form.phones.replace_button.click()  # the dialogs answer REPLACEMENT
+        desk.editor.refresh_review()
+        form = desk.editor.form
+        form.verticalScrollBar().setValue(0)
+        form.ensureWidgetVisible(form.phones, 0, 0)
+        self.settle(0.5)
+        self.save(desk.window, "replace.png")
 
     def outbox(self, staging_url: str) -> None:
         """Two contacts for staging, whose key is refused: held, with the answer."""
@@ -348,6 +417,83 @@ class Shooter:
         self.save(dialog, "settings.png")
         dialog.reject()
 
+    def revocations(self, staging_url: str) -> None:
+        """Opt-outs to a second staging account with a stale key (held, so never
+        accepted): one three weeks old, overdue; View > Revocations."""
+        from regal_desktop.services.accounts import AccountProfile
+        from regal_desktop.ui.shell.changes import What
+
+        desk, app = self.desk, self.desk.app
+        app.accounts.save(AccountProfile(name="staging-2", endpoint=staging_url, rate=50.0))
+        app.keys.set("staging-2", STALE_STAGING_KEY)
+        desk.changes.notify(What.SETTINGS)
+        desk.sending.set_account("staging-2")
+        self.send(
+            _opt_out("phones", "+13055550142", 21),
+            _opt_out("emails", "tomas.i@example.com", 2),
+        )
+        desk.sending.set_account("sandbox")
+        desk.side.revocations_action.trigger()  # View > Revocations…
+        shown = desk.side.revocations
+        if shown is None:
+            raise RuntimeError("View > Revocations opened nothing")
+        shown.resize(*REVOCATIONS_SIZE)
+        self.save(shown, "revocations.png")
+        shown.close()
+
+    def regal_events(self) -> None:
+        """File > Import Regal events… (the dialogs answer with a file of REGAL_EVENTS),
+        the lead's SMS timeline with Regal's rows, then View > Reconcile with Regal…."""
+        import json
+
+        events = [
+            {
+                "type": "track",
+                "messageId": f"evt-{number}",
+                "event": name,
+                "userId": "123",
+                "properties": {"phone": phone, "channel": channel, "source": source},
+                "timestamp": when,
+            }
+            for number, (name, phone, channel, source, when) in enumerate(REGAL_EVENTS)
+        ]
+        text = "".join(json.dumps(event) + "\n" for event in events)
+        events_file().write_text(text, encoding="utf-8")
+        desk = self.desk
+        desk.side.regal.import_action.trigger()
+        self.wait_until(lambda: desk.side.regal.worker is None, "the import of Regal's events")
+        view = desk.side.show_directory()
+        view.resize(*DIRECTORY_SIZE)
+        view.search_edit.setText("954 558")
+        view.search()
+        timeline = view.timeline
+        timeline.channel_combo.setCurrentIndex(timeline.channel_combo.findData("sms"))
+        self.save(view, "timeline-regal.png")
+        view.close()
+        desk.side.regal.reconcile_action.trigger()  # View > Reconcile with Regal…
+        shown = desk.side.regal.view
+        if shown is None:
+            raise RuntimeError("View > Reconcile with Regal opened nothing")
+        self.wait_until(lambda: not shown.is_reading(), "the Reconcile view's lines")
+        shown.resize(*RECONCILE_SIZE)
+        self.save(shown, "reconcile.png")
+        shown.close()
+
+
+def events_file() -> Path:
+    """Where the file of Regal's events is written, in the temporary home."""
+    return Path(os.environ["REGAL_DESKTOP_HOME"]) / "regal-events.jsonl"
+
+
+def _opt_out(kind: str, point: str, days_ago: int) -> dict[str, Any]:
+    """An opt-out of every channel of ``point``, asked for ``days_ago`` days ago."""
+    from datetime import datetime, timedelta
+
+    when = (datetime.now().astimezone() - timedelta(days=days_ago)).replace(microsecond=0)
+    channels = ("voice", "sms") if kind == "phones" else ("email",)
+    off = {"subscribed": False, "timestamp": when.isoformat(), "source": "support call"}
+    return {"traits": {kind: {point: {f"{channel}OptIn": off for channel in channels}}}}
+
 
 def script_dialogs(messages: list[str], csv_path: Path) -> Any:
     """The window's questions answered without a person: no production send, no key, no
@@ -373,6 +519,12 @@ def script_dialogs(messages: list[str], csv_path: Path) -> Any:
         def ask_restore_autosave(self, parent: Any, saved_at: str) -> bool:
             return False
 
+        def ask_replacement(self, parent: Any, what: str, old: str) -> str | None:
+            return REPLACEMENT
+
+        def confirm_restate(self, parent: Any, count: int) -> bool:
+            return False
+
         def confirm_send(self, parent: Any, confirmation: Any) -> bool:
             return False  # nothing is ever sent to a real Regal account from here
 
@@ -390,6 +542,9 @@ def script_dialogs(messages: list[str], csv_path: Path) -> Any:
 
         def ask_rejected_path(self, parent: Any, suggested: Path) -> Path | None:
             return None
+
+        def ask_events_path(self, parent: Any, folder: Path) -> Path | None:
+            return events_file()
 
         def ask_mapping_name(self, parent: Any, suggested: str) -> str | None:
             return None

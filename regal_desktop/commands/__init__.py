@@ -7,10 +7,15 @@ from typing import Any
 
 from regal_desktop.commands import (
     contacts,
+    db,
+    events,
     history,
     import_csv,
+    listen,
     outbox,
     profile,
+    reconcile,
+    revocations,
     sandbox,
     send,
     validate,
@@ -19,5 +24,19 @@ from regal_desktop.commands import (
 
 def add_commands(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Register every sub-command on ``subparsers``."""
-    for module in (validate, send, outbox, contacts, history, import_csv, profile, sandbox):
+    for module in (
+        validate,
+        send,
+        outbox,
+        contacts,
+        history,
+        revocations,
+        reconcile,
+        import_csv,
+        profile,
+        sandbox,
+        events,
+        listen,
+        db,
+    ):
         module.add_parser(subparsers)

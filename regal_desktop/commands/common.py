@@ -15,10 +15,12 @@ from regal_desktop.context import AppContext, open_context
 from regal_desktop.delivery.keys import scrub
 from regal_desktop.delivery.report import Progress
 from regal_desktop.domain.check import Checked
+from regal_desktop.domain.consent import format_point
 from regal_desktop.domain.visible import visible
 from regal_desktop.logs import report_unexpected, setup_logging, stop_logging
 from regal_desktop.paths import HomeError, app_paths
 from regal_desktop.services.checking import check_known
+from regal_desktop.services.known import known_lookup
 from regal_desktop.services.payload_files import (
     LoadedPayload,
     PayloadFileError,
@@ -150,15 +152,25 @@ def load_all(files: list[str]) -> tuple[list[LoadedPayload], list[str]]:
     return loaded, problems
 
 
-def check_with_directory(ctx: AppContext, raw: Any) -> Checked:
-    """Check a payload, knowing the profile this desk holds for the same contact."""
-    return check_known(raw, ctx.region, ctx.store.directory.get)[0]
+def check_with_directory(ctx: AppContext, raw: Any, *, restate: bool = False) -> Checked:
+    """Check a payload, knowing the profile this desk holds for the same contact: consent
+    objects equal to the known ones are left out unless ``restate``."""
+    return check_known(raw, ctx.region, known_lookup(ctx.store), restate=restate)[0]
 
 
 def print_findings(source: str, checked: Checked, out: TextIO) -> None:
-    """One line per finding: ``FILE: error|warning: PATH: message``."""
+    """One line per finding: ``FILE: error|warning|info: PATH: message``; then one line
+    per consent object left out because it equals what the directory knows."""
     for finding in checked.findings:
         print(visible(f"{source}: {finding}"), file=out)
+    for _kind, point, channel in checked.left_out:
+        print(
+            visible(
+                f"{source}: unchanged, not sent: {channel.label} consent of "
+                f"{format_point(point)} is what this desk knows (--restate sends it)"
+            ),
+            file=out,
+        )
 
 
 class ProgressLine:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from regal_desktop.commands.common import OK, context, fail, run
 from regal_desktop.context import AppContext
-from regal_desktop.domain.consent import consent_changes, describe_change
+from regal_desktop.domain.consent import describe_consent
 from regal_desktop.domain.visible import visible
 from regal_desktop.services.evidence import (
     FORMATS,
@@ -19,8 +18,7 @@ from regal_desktop.services.evidence import (
     format_for,
     write_evidence,
 )
-from regal_desktop.store.history import ImportBatch
-from regal_desktop.store.outbox import RequestRow
+from regal_desktop.store.history import ImportBatch, StoredConsent
 from regal_desktop.store.states import RequestState
 
 
@@ -44,12 +42,15 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     export = actions.add_parser(
         "export",
         help="every consent change as CSV or JSON lines, with who sent it and Regal's answer",
-        description="One row per consent change: point, kind, channel, subscribed, text, "
+        description="One row per consent object sent: point, kind, channel, subscribed, text, "
         "ip, timestamp, source, operator, profile, endpoint, queued_at, accepted_at, state, "
-        "request_id, sha256 (of the exact body sent). The file is written only when "
-        "complete.",
+        "request_id, sha256 (of the exact body sent), change ('change', or 'restatement' "
+        "when it sent the state already known), was (the state known before), reason, "
+        "proof, method, received_at, template, template_version. The file is written only "
+        "when complete.",
     )
     _add_filters(export)
+    export.add_argument("--changes-only", action="store_true", help="leave out the restatements")
     export.add_argument(
         "--format", choices=FORMATS, help="csv or jsonl (default: from OUT's suffix; - is csv)"
     )
@@ -88,13 +89,14 @@ def _states(values: list[str] | None) -> list[str] | None:
     return [state.strip() for value in values for state in value.split(",") if state.strip()]
 
 
-def _consent_summary(row: RequestRow) -> str:
-    try:
-        changes = consent_changes(json.loads(row.body))
-    except (ValueError, AttributeError, KeyError, TypeError):
-        # Bodies are checked before they are queued; an unreadable one is still listed.
-        return "(body not readable)"
-    return "; ".join(describe_change(c) for c in changes) or "no consent change"
+def _consent_summary(stored: list[StoredConsent]) -> str:
+    """The consent a request carried as the history stored it: changes, and restatements
+    of the known state said as such."""
+    lines = [
+        describe_consent(c.channel, c.subscribed, c.point, restatement=not c.is_change)
+        for c in stored
+    ]
+    return "; ".join(lines) or "no consent change"
 
 
 def _list(options: argparse.Namespace) -> int:
@@ -110,13 +112,15 @@ def _list(options: argparse.Namespace) -> int:
             )
         except ValueError as exc:
             raise fail(str(exc)) from None
+        consent = ctx.store.history.consent_of([row.id for row in rows])
     if not rows:
         print("no request matches", file=sys.stderr)
         return OK
     for row in rows:
+        summary = _consent_summary(consent.get(row.id, []))
         print(
             f"{row.created_at}  {row.id:>6}  {row.state:<9}  {visible(row.profile):<12}  "
-            f"{visible(row.contact):<18}  {visible(_consent_summary(row))}"
+            f"{visible(row.contact):<18}  {visible(summary)}"
         )
     return OK
 
@@ -133,6 +137,7 @@ def _export(options: argparse.Namespace) -> int:
                 options.since,
                 options.until,
                 imports=_imports(ctx, options.import_name),
+                changes_only=options.changes_only,
             )
             if options.out == "-":
                 count = write_evidence(rows, sys.stdout, fmt)

@@ -8,10 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from regal_desktop.commands.common import OK, PROBLEM, context, fail, run
-from regal_desktop.commands.send import add_delivery_options, deliver_and_report, resolve
+from regal_desktop.commands.send import (
+    add_delivery_options,
+    add_restate_option,
+    deliver_and_report,
+    resolve,
+)
 from regal_desktop.context import AppContext
 from regal_desktop.domain.column_names import guessed_target
-from regal_desktop.domain.findings import quote
+from regal_desktop.domain.findings import Level, quote
 from regal_desktop.domain.import_rows import (
     FIELDS,
     IGNORE,
@@ -19,6 +24,7 @@ from regal_desktop.domain.import_rows import (
     ColumnMapping,
     MappingError,
 )
+from regal_desktop.services.accounts import Destination
 from regal_desktop.services.bulk_import import (
     HeaderError,
     ImportFileError,
@@ -32,6 +38,8 @@ from regal_desktop.services.bulk_import import (
     write_rejected,
 )
 from regal_desktop.services.evidence import ExportError
+from regal_desktop.services.known import known_lookup
+from regal_desktop.services.routes import route_problems
 from regal_desktop.services.sending import queue
 
 _MAPPING_HELP = (
@@ -79,6 +87,7 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     target.add_argument("--out", metavar="OUT.jsonl", help="write the bodies ('-': stdout)")
     target.add_argument("--send", action="store_true", help="queue the good rows and send them")
     add_delivery_options(parser)
+    add_restate_option(parser)
     parser.set_defaults(handler=run(_import))
 
 
@@ -145,7 +154,8 @@ def _import(options: argparse.Namespace) -> int:
                 Path(options.file),
                 guessed,
                 region=ctx.region,
-                lookup=ctx.store.directory.get,
+                lookup=known_lookup(ctx.store),
+                restate=options.restate,
             )
         except HeaderError as exc:
             raise fail(f"{exc}\n{_MAPPING_HELP}") from None
@@ -165,11 +175,35 @@ def _import(options: argparse.Namespace) -> int:
         if not plan.good:
             print("regal-desktop: no good rows; nothing was queued", file=sys.stderr)
             return code
+        if _route_refuses(plan, dest, options.warnings):
+            return PROBLEM
         ids = queue(ctx.store, plan.prepared(), dest, ctx.operator)
         print(f"queued {len(ids)} request(s) for profile {dest.profile.name}", file=sys.stderr)
         return max(
             code, deliver_and_report(ctx, dest, ids, wait=options.wait, timeout=options.timeout)
         )
+
+
+def _route_refuses(plan: ImportPlan, dest: Destination, show_warnings: bool) -> bool:
+    """Say what the account's route (Segment) finds in the good rows; True, with nothing
+    queued, when a row has an error there."""
+    found = list(route_problems(dest.profile, plan.prepared()))
+    errors = sum(f.level is Level.ERROR for _, f in found)
+    for origin, finding in found:
+        if finding.level is Level.ERROR or show_warnings:
+            print(f"{origin}: {finding}", file=sys.stderr)
+    if found and not show_warnings and len(found) > errors:
+        warned = len(found) - errors
+        print(
+            f"{plan.source}: {warned} Segment warning(s) (--warnings lists them)", file=sys.stderr
+        )
+    if errors:
+        print(
+            f"regal-desktop: {errors} error(s) for the Segment route of profile "
+            f"{dest.profile.name}; nothing was queued",
+            file=sys.stderr,
+        )
+    return bool(errors)
 
 
 def _write(plan: ImportPlan, options: argparse.Namespace) -> None:

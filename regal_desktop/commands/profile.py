@@ -1,7 +1,9 @@
-"""``regal-desktop profile list | add | set-key | remove | default``: account profiles.
+"""``regal-desktop profile list | show | add | set-key | remove | default``: account profiles.
 
-The key is read from the terminal (or standard input), never from the command line, so
-it cannot land in a shell history; it goes to the OS keychain only.
+An account sends to Regal (``--endpoint``) or, with ``--segment``, to a Segment source
+(Segment's US endpoint unless ``--endpoint`` says otherwise; its key is the source's
+write key). The key is read from the terminal (or standard input), never from the
+command line, so it cannot land in a shell history; it goes to the OS keychain only.
 """
 
 from __future__ import annotations
@@ -14,15 +16,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from regal_desktop.commands.common import OK, context, fail, run
-from regal_desktop.delivery.endpoint import DEFAULT_RATE
 from regal_desktop.delivery.keys import KeychainUnavailable, UnusableKey, clean_key, mask
 from regal_desktop.delivery.waits import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
+from regal_desktop.domain.segment import SEGMENT_ENDPOINT, SEGMENT_RATE
 from regal_desktop.services import requests
 from regal_desktop.services.accounts import (
     AccountError,
     AccountProfile,
+    default_rate,
     profile_message,
 )
+from regal_desktop.services.routes import route_of
 
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -30,10 +34,28 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser("profile", help="manage account profiles and their keys")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     actions.add_parser("list", help="every profile").set_defaults(handler=run(_list))
+    show = actions.add_parser("show", help="one profile: its kind, endpoint, rate and key")
+    show.add_argument("name")
+    show.set_defaults(handler=run(_show))
     add = actions.add_parser("add", help="add or change a profile")
     add.add_argument("name")
-    add.add_argument("--endpoint", required=True, help="https://... (http only on loopback)")
-    add.add_argument("--rate", type=float, default=DEFAULT_RATE, help="requests per second")
+    add.add_argument(
+        "--segment",
+        action="store_true",
+        help="send through a Segment source to Regal's Segment destination (the key is the "
+        f"source's write key; default endpoint {SEGMENT_ENDPOINT}, rate {SEGMENT_RATE}/s)",
+    )
+    add.add_argument(
+        "--endpoint",
+        help="https://... (http only on loopback); 'sandbox' for the built-in one; "
+        "required for a Regal account",
+    )
+    add.add_argument(
+        "--rate",
+        type=float,
+        help=f"requests per second (default {default_rate('regal'):g}; with --segment "
+        f"{SEGMENT_RATE}, at most that for Segment's hosts)",
+    )
     add.add_argument(
         "--timeout",
         type=float,
@@ -83,7 +105,7 @@ def _list(options: argparse.Namespace) -> int:
             ]
             where = "built-in sandbox" if profile.is_sandbox else profile.endpoint
             print(
-                f"{profile.name:<14} {where:<40} {profile.rate:g}/s  "
+                f"{profile.name:<14} {profile.kind_word:<8} {where:<40} {profile.rate:g}/s  "
                 f"timeout {profile.timeout:g} s, waits {profile.max_wait:g} s at most  "
                 + " ".join(m for m in marks if m)
             )
@@ -92,12 +114,53 @@ def _list(options: argparse.Namespace) -> int:
     return OK
 
 
+def _show(options: argparse.Namespace) -> int:
+    with context() as ctx:
+        try:
+            profile = ctx.accounts.get(options.name)
+        except AccountError as exc:
+            raise fail(str(exc)) from None
+        try:
+            has_key = (
+                bool(ctx.keys.get(profile.name))
+                if ctx.keys.available() and not profile.is_sandbox
+                else None
+            )
+            key = "set" if has_key else ("not needed" if profile.is_sandbox else "not set")
+        except UnusableKey:
+            key = "unusable (set it again)"
+        default = ctx.accounts.default_name() == profile.name
+    what = "write key" if profile.is_segment else "API key"
+    lines = [
+        ("name", profile.name + (" (default)" if default else "")),
+        ("kind", f"{profile.kind_word} (route: {route_of(profile)})"),
+        ("endpoint", "built-in sandbox" if profile.is_sandbox else profile.endpoint),
+        ("rate", f"{profile.rate:g} requests/s"),
+        ("timeout", f"{profile.timeout:g} s"),
+        ("longest wait", f"{profile.max_wait:g} s"),
+        (what, key),
+    ]
+    for label, value in lines:
+        print(f"{label + ':':<14}{value}")
+    if profile.warning:
+        print(f"{'warning:':<14}{profile.warning}")
+    return OK
+
+
 def _add(options: argparse.Namespace) -> int:
+    kind = "segment" if options.segment else "regal"
+    endpoint = options.endpoint or (SEGMENT_ENDPOINT if options.segment else None)
+    if endpoint is None:
+        raise fail(
+            "a Regal account needs --endpoint (e.g. https://events.regalvoice.com/events); "
+            "--segment sends through Segment instead"
+        )
     try:
         profile = AccountProfile(
             name=options.name,
-            endpoint=options.endpoint,
-            rate=options.rate,
+            kind=kind,
+            endpoint=endpoint,
+            rate=default_rate(kind) if options.rate is None else options.rate,
             timeout=options.timeout,
             max_wait=options.max_wait,
         )
@@ -109,7 +172,10 @@ def _add(options: argparse.Namespace) -> int:
         except AccountError as exc:
             raise fail(str(exc)) from None
         elsewhere = requests.queued_elsewhere(ctx.store, profile.name, profile.endpoint)
-    print(f"profile {profile.name} saved" + (" (production)" if profile.is_production else ""))
+    kind = " (Segment)" if profile.is_segment else ""
+    print(
+        f"profile {profile.name} saved{kind}" + (" (production)" if profile.is_production else "")
+    )
     if elsewhere:
         print(
             f"regal-desktop: {len(elsewhere)} request(s) of profile {profile.name} were queued "
@@ -129,7 +195,8 @@ def _set_key(options: argparse.Namespace) -> int:
         except AccountError as exc:
             raise fail(str(exc)) from None
         if sys.stdin.isatty():
-            typed = getpass.getpass(f"API key for {options.name}: ")
+            what = "write key" if ctx.accounts.get(options.name).is_segment else "API key"
+            typed = getpass.getpass(f"{what} for {options.name}: ")
         else:
             # All of it: a key wrapped over two lines must be refused, not cut at the break.
             typed = sys.stdin.read()

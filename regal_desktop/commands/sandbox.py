@@ -19,8 +19,10 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         "sandbox",
         help="run a loopback receiver that answers like Regal",
         description='Receive requests on 127.0.0.1 as Regal would (200 {"message":"ok"}, '
-        "400 for a body that is not JSON, 401 for a wrong key) and print each one. With "
-        "--require-key, the key is taken from REGAL_API_KEY. Ctrl+C stops it.",
+        "400 for a body that is not JSON, 401 for a wrong key), and as Segment's HTTP API "
+        'under /v1 (/v1/batch, /v1/identify, /v1/track: 200 {"success":true}, 400 over '
+        "Segment's limits or not JSON, 401 for a wrong write key), and print each one. With "
+        "--require-key, the key (or write key) is taken from REGAL_API_KEY. Ctrl+C stops it.",
     )
     parser.add_argument("--port", type=int, default=8787, help="port on 127.0.0.1 (default 8787)")
     parser.add_argument(
@@ -41,7 +43,8 @@ def _sandbox(options: argparse.Namespace) -> int:
     if options.require_key and not key:
         raise fail("--require-key needs REGAL_API_KEY to be set")
     print(
-        f"sandbox receiving on http://127.0.0.1:{options.port}/events (Ctrl+C stops)",
+        f"sandbox receiving on http://127.0.0.1:{options.port}/events, and as Segment on "
+        f"http://127.0.0.1:{options.port}/v1 (a Segment account's endpoint; Ctrl+C stops)",
         file=sys.stderr,
         flush=True,
     )

@@ -29,6 +29,7 @@ from regal_desktop.delivery.keys import UnusableKey
 from regal_desktop.delivery.report import regal_answer
 from regal_desktop.services.accounts import AccountError, Destination
 from regal_desktop.services.clock import local_time
+from regal_desktop.services.routes import with_route
 from regal_desktop.services.sending import NotSendableError, Prepared, deliver, queue_stream
 from regal_desktop.store import RequestRow, open_store
 from regal_desktop.store.states import ENDPOINT_CHANGED, RequestState
@@ -47,8 +48,19 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         "many seconds (exit 1), leaving the rest queued.",
     )
     add_delivery_options(parser)
+    add_restate_option(parser)
     parser.add_argument("files", nargs="+", metavar="FILE", help=".json, .jsonl or .ndjson")
     parser.set_defaults(handler=run(_send))
+
+
+def add_restate_option(parser: argparse.ArgumentParser) -> None:
+    """``--restate``, shared with ``import``."""
+    parser.add_argument(
+        "--restate",
+        action="store_true",
+        help="send consent objects equal to what this desk knows as written (listed as "
+        "restatements in the history); without it they are left out of the body",
+    )
 
 
 def add_delivery_options(parser: argparse.ArgumentParser) -> None:
@@ -89,7 +101,8 @@ def _send(options: argparse.Namespace) -> int:
         payloads = PayloadStream(options.files)
         sendable = True
         for payload in payloads:
-            checked = check_with_directory(ctx, payload.raw)
+            checked = check_with_directory(ctx, payload.raw, restate=options.restate)
+            checked = with_route(dest.profile, checked)  # a Segment account's checks too
             print_findings(payload.source, checked, sys.stdout)
             sendable = sendable and checked.sendable
         if payloads.problems:
@@ -99,7 +112,8 @@ def _send(options: argparse.Namespace) -> int:
             print("regal-desktop: some payloads have errors; nothing was queued", file=sys.stderr)
             return PROBLEM
         try:
-            ids = queue_stream(ctx.store, _again(ctx, payloads), dest, ctx.operator)
+            again = _again(ctx, payloads, restate=options.restate)
+            ids = queue_stream(ctx.store, again, dest, ctx.operator)
         except NotSendableError as exc:  # it passed the first reading
             raise fail(f"the files changed while being sent ({exc}); nothing was queued") from None
         except _ChangedError as exc:
@@ -112,12 +126,12 @@ class _ChangedError(Exception):
     """A file changed between being checked and being queued."""
 
 
-def _again(ctx: AppContext, checked: PayloadStream) -> Iterator[Prepared]:
+def _again(ctx: AppContext, checked: PayloadStream, *, restate: bool) -> Iterator[Prepared]:
     """The payloads ``checked`` read, read and checked again to be queued; _ChangedError when
     they are not what was checked (a file written to meanwhile)."""
     again = PayloadStream(checked.files)
     for payload in again:
-        yield Prepared(payload.source, check_with_directory(ctx, payload.raw))
+        yield Prepared(payload.source, check_with_directory(ctx, payload.raw, restate=restate))
     if again.problems or again.count != checked.count:
         raise _ChangedError("the files changed while they were being sent")
 

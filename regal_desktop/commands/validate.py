@@ -1,4 +1,4 @@
-"""``regal-desktop validate [--print] FILE...``: findings for payload files."""
+"""``regal-desktop validate [--print] [--profile NAME] FILE...``: findings for payload files."""
 
 from __future__ import annotations
 
@@ -13,9 +13,14 @@ from regal_desktop.commands.common import (
     PayloadStream,
     check_with_directory,
     context,
+    fail,
     print_findings,
     run,
 )
+from regal_desktop.context import AppContext
+from regal_desktop.delivery.endpoint import EndpointError
+from regal_desktop.services.accounts import AccountError, AccountProfile
+from regal_desktop.services.routes import PREVIEW_NOTE, route_preview, with_route
 
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -33,8 +38,25 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         action="store_true",
         help="write the exact body that would be sent (findings then go to stderr)",
     )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="check for this account (default: the default one); for a Segment account the "
+        "Segment route's checks apply and --print writes the Segment calls",
+    )
     parser.add_argument("files", nargs="+", metavar="FILE")
     parser.set_defaults(handler=run(_validate))
+
+
+def _route_profile(ctx: AppContext, name: str | None) -> AccountProfile | None:
+    """The account whose route the payloads are checked for: the one named (an unknown
+    name stops the command), else the default one (None if it cannot be read)."""
+    try:
+        return ctx.profile(name)
+    except (AccountError, EndpointError) as exc:
+        if name is not None:
+            raise fail(str(exc)) from None
+        return None
 
 
 def _validate(options: argparse.Namespace) -> int:
@@ -42,12 +64,15 @@ def _validate(options: argparse.Namespace) -> int:
     has_errors = False
     payloads = PayloadStream(options.files)
     with context() as ctx:
+        profile = _route_profile(ctx, options.profile)
+        if options.print_body and profile is not None and profile.is_segment:
+            print(f"regal-desktop: {PREVIEW_NOTE} (profile {profile.name})", file=sys.stderr)
         for payload in payloads:  # one at a time: a file of any size in little memory
-            checked = check_with_directory(ctx, payload.raw)
+            checked = with_route(profile, check_with_directory(ctx, payload.raw))
             print_findings(payload.source, checked, findings_out)
             has_errors = has_errors or not checked.sendable
             if options.print_body and checked.sendable:
-                print(checked.text)
+                print(route_preview(profile, checked))
     if payloads.problems:
         return USAGE
     return PROBLEM if has_errors else OK

@@ -7,6 +7,7 @@ a bad key, neither worth retrying; 429, 5xx and network failures are transient.
 from __future__ import annotations
 
 import asyncio
+import base64
 import math
 import random
 import re
@@ -131,18 +132,31 @@ class Backoff:
         return delay if retry_after is None else max(delay, retry_after)
 
 
+def authorization(key: str, *, basic: bool = False) -> str:
+    """The ``Authorization`` value for ``key``: the key as is (Regal: no ``Bearer``), or
+    with ``basic`` HTTP Basic auth with the key as user name and an empty password
+    (Segment's write key). Raises ``UnusableKey`` for a key no header can carry."""
+    key = clean_key(key)
+    if not basic:
+        return key
+    return "Basic " + base64.b64encode(f"{key}:".encode()).decode("ascii")
+
+
 async def post(
     client: httpx.AsyncClient,
     endpoint: str,
     key: str | None,
-    body: str,
+    body: str | bytes,
     timeout: float | None = None,
+    *,
+    basic: bool = False,
 ) -> tuple[int | None, str, float | None]:
     """Send ``body`` and return ``(status, answer, retry_after)``.
 
     ``status`` is None when no HTTP answer came back; ``answer`` is then a plain
     description of the network failure. ``key`` goes in ``Authorization`` as is (no
-    ``Bearer``); None sends no header (the sandbox without a key). Nothing here raises for
+    ``Bearer``), or as HTTP Basic auth with ``basic`` (``authorization``); None sends no
+    header (the sandbox without a key). Nothing here raises for
     network failures, and no message ever contains the key. A key that cannot be an HTTP
     header value raises ``UnusableKey`` before anything is sent: the request cannot be
     built, and httpx's own refusal would quote the whole key.
@@ -155,15 +169,14 @@ async def post(
     """
     headers = {"Content-Type": "application/json"}
     if key is not None:
-        headers["Authorization"] = clean_key(key)
+        headers["Authorization"] = authorization(key, basic=basic)
+    content = body.encode("utf-8") if isinstance(body, str) else body
     try:
         if timeout is None:
-            response = await client.post(endpoint, content=body.encode("utf-8"), headers=headers)
+            response = await client.post(endpoint, content=content, headers=headers)
         else:
             phases = httpx.Timeout(timeout, read=None)
-            sending = client.post(
-                endpoint, content=body.encode("utf-8"), headers=headers, timeout=phases
-            )
+            sending = client.post(endpoint, content=content, headers=headers, timeout=phases)
             response = await _awake_within(asyncio.ensure_future(sending), timeout)
     except _NoAnswerError:
         return None, f"no answer from {endpoint}: timed out after {timeout:g} s", None

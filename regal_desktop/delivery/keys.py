@@ -18,6 +18,8 @@ from typing import Any
 
 SERVICE = "regal-desktop"
 ENV_KEY = "REGAL_API_KEY"
+#: The keychain entry (under ``SERVICE``) with the team database's password (issue 12).
+DATABASE_ENTRY = "database"
 
 #: Human names for the backends people meet; others fall back to keyring's own name.
 _BACKEND_NAMES = {
@@ -99,7 +101,7 @@ def remember(key: str | None) -> None:
 
 def _spellings(key: str) -> set[str]:
     """The key as it may appear in a message: raw, trimmed, escaped as ``repr``, bytes
-    or JSON print it, in base64, and each of its lines on its own."""
+    or JSON print it, in base64 (alone and as Basic auth), and each of its lines on its own."""
     raw = key.encode("utf-8", "surrogatepass")
     forms = {
         key,
@@ -109,6 +111,7 @@ def _spellings(key: str) -> set[str]:
         key.encode("unicode_escape").decode("ascii"),
         json.dumps(key)[1:-1],
         base64.b64encode(raw).decode("ascii"),
+        base64.b64encode(raw + b":").decode("ascii"),  # Segment's Basic auth: key, no password
         base64.urlsafe_b64encode(raw).decode("ascii").rstrip("="),
     }
     forms.update(re.split(r"[^ -~]+|\s+", key))
@@ -215,6 +218,18 @@ class KeyStore:
         except keyring.errors.PasswordDeleteError:
             return  # nothing was stored for this profile
 
+    def database_password(self, url: str) -> str | None:
+        """The team database's password from the keychain (the entry ``database``), used
+        when the URL, ``PGPASSWORD`` and ``~/.pgpass`` give none; None if not stored.
+        Scrubbed from every message of this process from now on."""
+        keyring = _keyring()
+        try:
+            password: str | None = keyring.get_password(self.service, DATABASE_ENTRY)
+        except keyring.errors.KeyringError:
+            return None
+        remember(password)
+        return password or None
+
 
 def resolve_key(profile: str, environ: Mapping[str, str], store: KeyStore) -> str | None:
     """The key to use for ``profile``: ``REGAL_API_KEY`` wins, then the keychain.
@@ -226,3 +241,26 @@ def resolve_key(profile: str, environ: Mapping[str, str], store: KeyStore) -> st
     if from_env:
         return from_env
     return store.get(profile)
+
+
+#: The shared secret senders must give ``regal-desktop listen``: from this variable, else
+#: the keychain (service ``regal-desktop-events``, user ``listen``); never a file or an
+#: argument.
+EVENTS_SECRET_ENV = "REGAL_EVENTS_SECRET"
+EVENTS_SECRET_SERVICE = "regal-desktop-events"
+EVENTS_SECRET_USER = "listen"
+
+
+def events_secret(environ: Mapping[str, str]) -> str | None:
+    """The receiver's shared secret (``REGAL_EVENTS_SECRET`` wins, then the keychain), or
+    None; ``UnusableKey`` when it cannot be compared with a header. Remembered for
+    ``scrub``."""
+    from_env = clean_key(environ.get(EVENTS_SECRET_ENV, ""), EVENTS_SECRET_ENV)
+    if from_env:
+        return from_env
+    return KeyStore(EVENTS_SECRET_SERVICE).get(EVENTS_SECRET_USER)
+
+
+def save_events_secret(secret: str) -> None:
+    """Keep the receiver's shared secret in the keychain (``KeyStore.set``'s errors)."""
+    KeyStore(EVENTS_SECRET_SERVICE).set(EVENTS_SECRET_USER, secret)

@@ -19,10 +19,9 @@ import contextlib
 import dataclasses
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 from regal_desktop.delivery.keys import scrub
-from regal_desktop.store import Store, open_store
+from regal_desktop.store import Location, Store, open_store
 from regal_desktop.store.db import is_busy
 from regal_desktop.store.outbox import AttemptResult
 
@@ -34,7 +33,7 @@ class Recorder:
     """Batches ``AttemptResult``s into ``Outbox.record`` transactions (one event loop)."""
 
     def __init__(
-        self, db_path: Path, *, interval: float = 0.02, batch: int = 12, key: str | None = None
+        self, db_path: Location, *, interval: float = 0.02, batch: int = 12, key: str | None = None
     ) -> None:
         self.db_path = db_path
         self._key = key  # scrubbed from every answer before it is written
@@ -59,6 +58,26 @@ class Recorder:
         if len(self._pending) >= self.batch:
             self._full.set()
         await done
+
+    async def add_all(self, results: list[AttemptResult]) -> None:
+        """``add`` for every result of one POST (a Segment batch): queued together and
+        returned once all are committed (or raise if writing failed)."""
+        if not results:
+            return
+        answers: dict[str, str] = {}  # a batch shares one answer: scrubbed once
+        loop = asyncio.get_running_loop()
+        waits: list[asyncio.Future[None]] = []
+        for result in results:
+            if result.answer not in answers:
+                answers[result.answer] = scrub(result.answer, self._key)
+            done: asyncio.Future[None] = loop.create_future()
+            self._pending.append((dataclasses.replace(result, answer=answers[result.answer]), done))
+            waits.append(done)
+        self._has_work.set()
+        self._full.set()
+        for outcome in await asyncio.gather(*waits, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     def close(self) -> None:
         """Write what is waiting and end ``run``."""

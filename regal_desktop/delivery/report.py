@@ -44,7 +44,8 @@ def regal_answer(status: int | None, answer: str | None) -> str:
     """Regal's answer in one line: ``HTTP 400: phone is invalid``, or the network error.
 
     ``answer`` is the stored body (or the error text when no HTTP answer came back); a
-    JSON body's ``message`` is what people read, white space is folded, and control
+    JSON body's ``message`` is what people read (Segment's ``{"success": true}`` reads
+    ``success``), white space is folded, and control
     characters (a terminal's escape sequences) are shown as escapes (``\\x1b``), never obeyed.
     """
     if not answer and status is None:
@@ -58,6 +59,8 @@ def regal_answer(status: int | None, answer: str | None) -> str:
         parsed = None
     if isinstance(parsed, dict) and isinstance(parsed.get("message"), str):
         message = parsed["message"]
+    elif parsed == {"success": True}:
+        message = "success"  # Segment's whole answer to an accepted call
     message = visible(" ".join(message.split()))
     if len(message) > _ANSWER_LIMIT:
         message = message[:_ANSWER_LIMIT] + "…"

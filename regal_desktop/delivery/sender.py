@@ -1,11 +1,14 @@
-"""Drain one profile's outbox to Regal: bounded workers, the rate limit, retries, evidence.
+"""Drain one profile's outbox to Regal: bounded workers, the shared rate, retries, evidence.
 
 A fixed pool of ``workers`` asyncio tasks takes requests from a small in-memory queue that
 a feeder refills from the outbox in batches, so thousands of queued requests cost a few
-dozen tasks, not thousands. Every start goes through the sliding-window rate limiter;
+dozen tasks, not thousands. Every start takes a send time from the account's schedule
+in the store (``SharedRateLimiter``), shared with every other sender of the account;
 every outcome is written back through the outbox before the worker moves on (see
 ``recorder``). Delivery is at least once: after a crash, ``Outbox.recover`` re-queues what
-was being sent, so at most one request per worker can arrive twice.
+was being sent, so at most one request per worker can arrive twice. A Segment account's
+outbox goes out in batches through ``delivery.segment.SegmentSender``, which shares all
+of this but what one POST carries (``sender_for`` picks by the account's route).
 """
 
 from __future__ import annotations
@@ -20,18 +23,17 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 
 from regal_desktop.delivery.client import Backoff, classify, post
 from regal_desktop.delivery.endpoint import DEFAULT_RATE, check_endpoint, is_loopback
 from regal_desktop.delivery.keys import UnusableKey
-from regal_desktop.delivery.ratelimit import RateLimiter
+from regal_desktop.delivery.ratelimit import SharedRateLimiter
 from regal_desktop.delivery.recorder import Recorder
 from regal_desktop.delivery.report import Progress, Summary
 from regal_desktop.delivery.waits import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT, attempt_timeout
-from regal_desktop.store import open_store
+from regal_desktop.store import Location, open_store
 from regal_desktop.store.claimers import HEARTBEAT, is_claimer_alive, this_claimer
 from regal_desktop.store.db import StoreError, is_busy, utc_now
 from regal_desktop.store.outbox import AttemptResult, Claimed, Outbox, Outcome
@@ -64,14 +66,22 @@ class DeliveryTarget:
     #: that name another are held, never sent here. None (tools, tests): every request
     #: of the profile, wherever it was queued for.
     queued_for: str | None = None
+    #: How the profile sends: ``regal`` (one request per POST, ``Sender``) or ``segment``
+    #: (batches of Segment calls, ``delivery.segment.SegmentSender``; ``sender_for``
+    #: picks). With ``queued_for``, requests queued for the other route are held.
+    route: str = "regal"
 
 
 class Sender:
     """Sends the queued requests of ``target.profile`` from the database at ``db_path``."""
 
+    #: Who answers, and what its key is called, in the messages of a run.
+    service = "Regal"
+    key_words = "the API key"
+
     def __init__(
         self,
-        db_path: Path,
+        db_path: Location,
         target: DeliveryTarget,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -148,7 +158,8 @@ class Sender:
         outbox.recover()
         self._hold_moved(outbox)
         target = self.target
-        limiter = RateLimiter(target.rate)
+        # One schedule per account for every sender of it, here or in another process.
+        limiter = SharedRateLimiter(self.db_path, target.profile, target.rate)
         recorder = Recorder(self.db_path, batch=max(1, target.workers // 2), key=target.key)
         queue: asyncio.Queue[Claimed | None] = asyncio.Queue()
         watchers = [
@@ -179,6 +190,7 @@ class Sender:
                         task.cancel()
                     await asyncio.gather(*watchers, return_exceptions=True)
         finally:
+            limiter.close()
             # Also after a failure: rows of a live process are never recovered otherwise.
             self._hand_back(outbox)
         for failure in failures:
@@ -213,18 +225,24 @@ class Sender:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), max(0.001, seconds))
 
+    def _backlog(self) -> int:
+        """How many claimed requests to keep ready: one per worker."""
+        return self.target.workers
+
     async def _feed(self, outbox: Outbox, queue: asyncio.Queue[Claimed | None]) -> None:
-        """Keep about ``workers`` requests ready, until the profile has nothing pending."""
-        profile, workers = self.target.profile, self.target.workers
+        """Keep about ``_backlog()`` requests ready, until the profile has nothing pending."""
+        profile, backlog = self.target.profile, self._backlog()
+        queued_for = self.target.queued_for
         while not self._halt.is_set():
-            if queue.qsize() < workers:
+            if queue.qsize() < backlog:
                 try:
                     claimed = outbox.claim(
                         profile,
-                        2 * workers - queue.qsize(),
+                        2 * backlog - queue.qsize(),
                         self.claimer,
-                        endpoint=self.target.queued_for,
+                        endpoint=queued_for,
                         max_wait=self.target.max_wait,
+                        route=None if queued_for is None else self.target.route,
                     )
                 except sqlite3.OperationalError as exc:
                     if not is_busy(exc):
@@ -252,7 +270,7 @@ class Sender:
         self,
         client: httpx.AsyncClient,
         queue: asyncio.Queue[Claimed | None],
-        limiter: RateLimiter,
+        limiter: SharedRateLimiter,
         recorder: Recorder,
     ) -> None:
         try:
@@ -275,7 +293,11 @@ class Sender:
             raise
 
     async def _attempt(
-        self, client: httpx.AsyncClient, item: Claimed, recorder: Recorder, limiter: RateLimiter
+        self,
+        client: httpx.AsyncClient,
+        item: Claimed,
+        recorder: Recorder,
+        limiter: SharedRateLimiter,
     ) -> None:
         started = utc_now()
         unusable: UnusableKey | None = None
@@ -311,22 +333,27 @@ class Sender:
             self._retrying.add(item.id)
         else:
             self._retrying.discard(item.id)
-        if outcome is Outcome.HELD and self._refusal is None:
+        if outcome is Outcome.HELD:
+            self._refused(status, unusable)
+
+    def _refused(self, status: int | None, unusable: UnusableKey | None) -> None:
+        """The key was refused (or cannot be sent): say why, once, and stop the run."""
+        if self._refusal is None:
             profile = self.target.profile
             self._refusal = (
                 f"Not sent for profile {profile}: {unusable}; nothing more was sent"
                 if unusable
-                else f"Regal refused the API key for profile {profile} (HTTP {status}); "
-                "nothing more was sent"
+                else f"{self.service} refused {self.key_words} for profile {profile} "
+                f"(HTTP {status}); nothing more was sent"
             )
-            self._stop_now()
+        self._stop_now()
 
     def _hold_moved(self, outbox: Outbox) -> None:
         """Hold the profile's requests queued for another endpoint: they were confirmed
         for that one, and this run's key may not be theirs."""
         if self.target.queued_for is None:
             return
-        moved = outbox.hold_moved(self.target.profile, self.target.queued_for)
+        moved = outbox.hold_moved(self.target.profile, self.target.queued_for, self.target.route)
         if moved:
             log.warning(
                 "profile %s: %d request(s) queued for another endpoint held",
@@ -386,7 +413,9 @@ class Sender:
         else:
             message = f"Delivered {delivered} request{'s' * (delivered != 1)} for profile {profile}"
             if rejected:
-                message += f"; {rejected} rejected by Regal (see the outbox to fix and resend)"
+                message += (
+                    f"; {rejected} rejected by {self.service} (see the outbox to fix and resend)"
+                )
             if self._moved:
                 message += (
                     f"; {len(self._moved)} held: queued before the profile's endpoint changed "

@@ -19,11 +19,13 @@ from functools import cached_property
 from typing import Any
 
 from regal_desktop.domain import jsonc
+from regal_desktop.domain.consent import same_consent
 from regal_desktop.domain.findings import (
     Finding,
     Level,
     describe,
     error,
+    info,
     quote,
     structure_findings,
     suggest,
@@ -70,9 +72,14 @@ class Checked:
 
     body: dict[str, Any]
     findings: tuple[Finding, ...]
-    #: True when a finding depended on the profile this desk knew (``known``): only then
-    #: is checking again with the directory's profile worth it.
+    #: True when a finding, or what is sent, depended on the profile this desk knew
+    #: (``known``): a primary phone, or any consent object. Only then is checking again
+    #: with the directory's profile worth it.
     asked_known: bool = False
+    #: The consent objects left out of the body because they equal what the directory
+    #: knows (``kind`` 'phone'/'email', the point as the body names it, the channel):
+    #: "unchanged, not sent".
+    left_out: tuple[tuple[str, str, Channel], ...] = ()
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -83,6 +90,11 @@ class Checked:
     def warnings(self) -> tuple[Finding, ...]:
         """The findings that explain a risk but allow sending."""
         return tuple(f for f in self.findings if f.level is Level.WARNING)
+
+    @property
+    def infos(self) -> tuple[Finding, ...]:
+        """What the checker did for the user (a number written in E.164): no risk."""
+        return tuple(f for f in self.findings if f.level is Level.INFO)
 
     @property
     def sendable(self) -> bool:
@@ -96,28 +108,38 @@ class Checked:
 
 
 def check_text(
-    text: str, source: str, *, region: str = "US", known: dict[str, Any] | None = None
+    text: str,
+    source: str,
+    *,
+    region: str = "US",
+    known: dict[str, Any] | None = None,
+    restate: bool = False,
 ) -> Checked:
     """Parse JSON with comments (``PayloadSyntaxError`` if it is not JSON) and check it."""
-    return check(jsonc.loads(text, source), region=region, known=known)
+    return check(jsonc.loads(text, source), region=region, known=known, restate=restate)
 
 
-def check(raw: Any, *, region: str = "US", known: dict[str, Any] | None = None) -> Checked:
+def check(
+    raw: Any, *, region: str = "US", known: dict[str, Any] | None = None, restate: bool = False
+) -> Checked:
     """Check parsed JSON as one request body; never raises.
 
     ``region`` reads numbers written without ``+``. ``known`` is the profile this desk last
     knew for the contact (payload-shaped, may be None): a phone already primary there is
-    not "new" when the payload marks it primary again.
+    not "new" when the payload marks it primary again, and a consent object equal to the
+    known one (subscribed, time as a moment, text, IP, source) is left out of the body,
+    with its findings, so a name fix never re-sends an opt-in (``Checked.left_out``).
+    ``restate`` keeps such objects in the body: a deliberate restatement.
     """
     if not isinstance(raw, dict):
         message = f"the payload must be a JSON object {{...}}, not {describe(raw)}"
         return Checked({}, (error((), message),))
-    checker = _Checker(region, known)
+    checker = _Checker(region, known, restate)
     body = checker.run(raw)
     findings = sorted(
         [*checker.findings, *nul_findings(raw)], key=lambda f: f.level is not Level.ERROR
     )
-    return Checked(body, tuple(findings), checker.asked_known)
+    return Checked(body, tuple(findings), checker.asked_known, tuple(checker.left_out))
 
 
 def _ordered(values: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
@@ -148,10 +170,12 @@ def _not_scalar(value: Any) -> str | None:
 class _Checker:
     """One run of the checker: collects findings while it builds the body."""
 
-    def __init__(self, region: str, known: dict[str, Any] | None) -> None:
+    def __init__(self, region: str, known: dict[str, Any] | None, restate: bool = False) -> None:
         self.region = region
         self.known = known
+        self.restate = restate
         self.asked_known = False
+        self.left_out: list[tuple[str, str, Channel]] = []
         self.findings: list[Finding] = []
         # Body places whose key was normalised -> the key as written (before legacy mapping).
         self.renamed: dict[Parts, Parts] = {}
@@ -163,7 +187,7 @@ class _Checker:
         if in_body:
             parts = _translate(parts, self.renamed)
         parts = _translate(parts, self.legacy)
-        make = error if level is Level.ERROR else warning
+        make = _MAKERS[level]
         self.findings.append(make(parts, message))
 
     def run(self, raw: dict[str, Any]) -> dict[str, Any]:
@@ -251,11 +275,15 @@ class _Checker:
             where: Parts = ("traits", group, written)
             if group == "phones":
                 number = normalise_phone(written, self.region)
-                key, problem, notes = number.e164, number.error, number.warnings
+                key, problem = number.e164, number.error
+                # Writing a number in E.164 is done for the user: information, not a risk.
+                moved = f" will be sent as {key}"
+                notes = tuple(n for n in number.warnings if not n.endswith(moved))
+                spelled = f"Phone {written} will be sent as {key}"
             else:
                 key, problem = normalise_email(written)
-                moved = key is not None and key != written
-                notes = (f"{quote(written)} will be sent as {quote(key or '')}",) if moved else ()
+                notes = ()
+                spelled = f"E-mail {written} will be sent as {key}"
             if problem or key is None:
                 self.add(Level.ERROR, where, problem or "cannot be read", in_body=False)
                 key = written
@@ -276,6 +304,8 @@ class _Checker:
             else:
                 for note in notes:
                     self.add(Level.WARNING, where, note, in_body=False)
+                if key != written:
+                    self.add(Level.INFO, where, spelled, in_body=False)
             written_as.setdefault(key, written)
             if key != written:
                 self.renamed[("traits", group, key)] = where
@@ -283,19 +313,49 @@ class _Checker:
         return result
 
     def point(self, group: str, key: str, entry: Any) -> Any:
-        """One phone or e-mail entry with its opt-ins checked."""
+        """One phone or e-mail entry with its opt-ins checked; an opt-in equal to the
+        known one is left out (unless restating), with what was found about it."""
         if not isinstance(entry, dict):
             return entry
         entry = _ordered(entry, _ORDER[group])
-        # Named only in warnings: formatting a number costs a second parse (most rows
-        # of a bulk import warn about nothing).
-        who = (lambda: format_phone(key)) if group == "phones" else (lambda: key)
+        label = entry.get("label")
+
+        def who() -> str:
+            # Named only in findings: formatting a number costs a second parse (most rows
+            # of a bulk import find nothing to say).
+            name = format_phone(key) if group == "phones" else key
+            if isinstance(label, str) and label.strip():
+                return f"{label.strip()[:1].upper()}{label.strip()[1:]} {name}"
+            return f"{'Phone' if group == 'phones' else 'E-mail'} {name}"
+
         for channel in _CHANNELS[group]:
             opt_in = entry.get(channel.field)
             if isinstance(opt_in, dict):
+                self.asked_known = True  # what is sent depends on what is known
                 parts = ("traits", group, key, channel.field)
+                before = len(self.findings)
                 entry[channel.field] = self.opt_in(parts, opt_in, who, channel)
+                found = self.findings[before:]
+                if (
+                    not self.restate
+                    and not any(f.level is Level.ERROR for f in found)
+                    and same_consent(entry[channel.field], self.known_opt_in(group, key, channel))
+                ):
+                    del self.findings[before:]
+                    del entry[channel.field]
+                    self.left_out.append((_KIND[group], key, channel))
         return entry
+
+    def known_opt_in(self, group: str, key: str, channel: Channel) -> Any:
+        """The opt-in object the known profile holds for this point and channel, or None."""
+        traits = self.known.get("traits") if isinstance(self.known, dict) else None
+        entries = traits.get(group) if isinstance(traits, dict) else None
+        if not isinstance(entries, dict):
+            return None
+        entry = entries.get(key)
+        if entry is None and group == "emails":
+            entry = next((e for k, e in entries.items() if k.lower() == key.lower()), None)
+        return entry.get(channel.field) if isinstance(entry, dict) else None
 
     def opt_in(
         self, parts: Parts, raw: dict[str, Any], who: Callable[[], str], channel: Channel
@@ -303,48 +363,60 @@ class _Checker:
         """One channel's consent: audit fields checked, the IP normalised; ``who()``
         names the phone or e-mail in messages."""
         opt_in = _ordered(raw, _OPT_IN_ORDER)
+
+        def subject() -> str:
+            return f"{who()}, {channel.label} consent"
+
         stamp = opt_in.get("timestamp")
         if isinstance(stamp, str):
-            self.timestamp((*parts, "timestamp"), stamp)
+            self.timestamp((*parts, "timestamp"), stamp, subject)
         ip = opt_in.get("ip")
         if isinstance(ip, str):
             address, problem = normalise_ip(ip)
             if problem:
-                self.add(Level.ERROR, (*parts, "ip"), problem)
+                self.add(Level.ERROR, (*parts, "ip"), f"{subject()}: the IP address {problem}")
             else:
                 opt_in["ip"] = address
-        if opt_in.get("subscribed") is False:
-            self.add(Level.WARNING, parts, f"unsubscribes {who()} from {channel.label}")
-        elif opt_in.get("subscribed") is True:
-            if stamp is None:
-                self.add(
-                    Level.WARNING,
-                    parts,
-                    f"subscribes {who()} to {channel.label} without a timestamp: the record "
-                    "cannot show when consent was given (through Segment, Regal ignores it)",
-                )
-            if not opt_in.get("text"):
-                self.add(
-                    Level.WARNING,
-                    parts,
-                    f"subscribes {who()} to {channel.label} without the consent text that "
-                    "was shown",
-                )
-        return opt_in
-
-    def timestamp(self, parts: Parts, text: str) -> None:
-        """An error for an unreadable timestamp, a warning for one without an offset."""
-        problem = check_timestamp(text)
-        moment = parse_timestamp(text)
-        if problem:
-            self.add(Level.ERROR, parts, problem)
-        elif moment is not None and moment.tzinfo is None:
+        subscribed = opt_in.get("subscribed")
+        if subscribed is False:
+            noun = "number" if channel in PHONE_CHANNELS else "address"
             self.add(
                 Level.WARNING,
                 parts,
-                f"{quote(text)} has no time zone, so the moment is ambiguous; add Z or an "
-                "offset like -04:00",
+                f"{subject()}: opt-out (no more {channel.label} to this {noun})",
             )
+        if isinstance(subscribed, bool) and stamp is None:
+            given = "given" if subscribed else "withdrawn"
+            self.add(
+                Level.WARNING,
+                parts,
+                f"{subject()}: time is missing, so the record cannot show when consent "
+                f"was {given}" + (" (through Segment, Regal ignores it)" if subscribed else ""),
+            )
+        if subscribed is True and not opt_in.get("text"):
+            self.add(
+                Level.WARNING,
+                parts,
+                f"{subject()}: consent text is missing (the words the person agreed to)",
+            )
+        return opt_in
+
+    def timestamp(self, parts: Parts, text: str, subject: Callable[[], str] | None = None) -> None:
+        """An error for an unreadable timestamp, a warning for one without an offset;
+        ``subject()`` names what the time belongs to (a consent) in messages."""
+        problem = check_timestamp(text)
+        moment = parse_timestamp(text)
+        if not problem and (moment is None or moment.tzinfo is not None):
+            return
+        if problem is None:
+            level = Level.WARNING
+            problem = (
+                f"{quote(text)} has no time zone, so the moment is ambiguous; add Z or an "
+                "offset like -04:00"
+            )
+        else:
+            level = Level.ERROR
+        self.add(level, parts, f"{subject()}: the time {problem}" if subject else problem)
 
     def primaries(self, group: str, entries: dict[str, Any]) -> None:
         """One primary per group; a new primary phone should come with its consent."""
@@ -393,6 +465,10 @@ class _Checker:
                 if isinstance(opt_in, dict) and opt_in.get("subscribed") is True:
                     return True
         return False
+
+
+_MAKERS = {Level.ERROR: error, Level.WARNING: warning, Level.INFO: info}
+_KIND = {"phones": "phone", "emails": "email"}
 
 
 def _standard_spelling(key: str) -> str | None:

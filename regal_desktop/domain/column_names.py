@@ -88,6 +88,8 @@ COMMON_NAMES: dict[str, tuple[str, ...]] = {
         "Opt-in timestamp",
     ),
     "optInSource": ("Consent source", "Opt-in source", "Source", "Lead source"),
+    "optOutMethod": ("Opt-out method", "Unsubscribe method", "Opt-out channel"),
+    "receivedAt": ("Opt-out received", "Opt-out requested", "Opt-out date", "Requested at"),
 }
 
 

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel, ConsentState
-from regal_desktop.domain.normalise import format_phone
+from regal_desktop.domain.normalise import format_phone, normalise_ip, parse_timestamp
 
 #: How each consent state reads for people, in the order they are offered.
 CONSENT_WORDS: Mapping[ConsentState, str] = MappingProxyType(
@@ -103,9 +103,73 @@ def format_point(point: str) -> str:
 
 def describe_change(change: ConsentChange) -> str:
     """One line for people, e.g. ``SMS opt-out for +1 954-558-2399``."""
-    return (
-        f"{change.channel.label} {change_word(change.subscribed)} for {format_point(change.point)}"
-    )
+    return describe_consent(change.channel, change.subscribed, change.point)
+
+
+def describe_consent(
+    channel: Channel, subscribed: bool, point: str, *, restatement: bool = False
+) -> str:
+    """``SMS opt-out for +1 954-558-2399``; a restatement of the known state says so:
+    ``SMS opt-out restated for +1 954-558-2399`` (it changed nothing)."""
+    word = change_word(subscribed) + (" restated" if restatement else "")
+    return f"{channel.label} {word} for {format_point(point)}"
+
+
+def count_words(changes: int, restatements: int) -> str:
+    """``2 changes``, ``1 change, 1 restatement``, ``no change``."""
+    parts = [f"{changes} change{'s' * (changes != 1)}"] if changes else []
+    if restatements:
+        parts.append(f"{restatements} restatement{'s' * (restatements != 1)}")
+    return ", ".join(parts) or "no change"
+
+
+#: The fields of an opt-in compared with the known one.
+_CONSENT_FIELDS = frozenset(("subscribed", "timestamp", "text", "ip", "source"))
+
+
+def same_consent(sent: Any, known: Any) -> bool:
+    """Does the opt-in ``sent`` (normalised by the checker) record what ``known`` does:
+    the same subscribed, the same moment (``-04:00`` and ``Z`` spellings of one time are
+    equal), the same text and source (spaces aside) and the same IP address?"""
+    if not isinstance(sent, dict) or not isinstance(known, dict):
+        return False
+    if set(sent) - _CONSENT_FIELDS or set(known) - _CONSENT_FIELDS:
+        return False
+    subscribed = sent.get("subscribed")
+    if not isinstance(subscribed, bool) or known.get("subscribed") is not subscribed:
+        return False
+    if not _same_moment(sent.get("timestamp"), known.get("timestamp")):
+        return False
+    if _words(sent.get("text")) != _words(known.get("text")):
+        return False
+    if _words(sent.get("source")) != _words(known.get("source")):
+        return False
+    return bool(_ip(sent.get("ip")) == _ip(known.get("ip")))
+
+
+def _words(value: Any) -> Any:
+    """Text with its spaces normalised; empty text is no text."""
+    if isinstance(value, str):
+        return " ".join(value.split()) or None
+    return value
+
+
+def _ip(value: Any) -> Any:
+    if isinstance(value, str):
+        address, _ = normalise_ip(value)
+        return address or value.strip() or None
+    return value
+
+
+def _same_moment(first: Any, second: Any) -> bool:
+    """One time however written: both missing, or both naming the same moment."""
+    first, second = _words(first), _words(second)
+    if isinstance(first, str) and isinstance(second, str):
+        a, b = parse_timestamp(first), parse_timestamp(second)
+        if a is not None and b is not None:
+            # A time without a zone equals only the same time without a zone.
+            return (a.tzinfo is None) == (b.tzinfo is None) and a == b
+    return bool(first == second)
 
 
 __all__ = [
@@ -115,6 +179,9 @@ __all__ = [
     "change_word",
     "consent_changes",
     "consent_state",
+    "count_words",
     "describe_change",
+    "describe_consent",
     "format_point",
+    "same_consent",
 ]

@@ -25,10 +25,12 @@ _NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
 
 
 class Level(StrEnum):
-    """How serious a finding is: errors block sending, warnings explain a risk."""
+    """How serious a finding is: errors block sending, warnings explain a risk, and
+    information says what the desk did for the user (a number written in E.164)."""
 
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,11 @@ def error(parts: Iterable[str | int], message: str) -> Finding:
 def warning(parts: Iterable[str | int], message: str) -> Finding:
     """A warning (sendable, but worth reading) at the place named by ``parts``."""
     return Finding(Level.WARNING, json_path(parts), message)
+
+
+def info(parts: Iterable[str | int], message: str) -> Finding:
+    """Information (no risk, nothing to fix) at the place named by ``parts``."""
+    return Finding(Level.INFO, json_path(parts), message)
 
 
 def suggest(key: str, allowed: Iterable[str]) -> str | None:

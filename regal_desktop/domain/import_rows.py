@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from regal_desktop.domain.consent import OPT_OUT_METHODS
 from regal_desktop.domain.findings import Finding, quote, warning
 from regal_desktop.domain.model import STANDARD_TRAITS, ConsentState
+from regal_desktop.domain.normalise import check_timestamp
 
 #: The fields a column can fill, in the order people read them.
 FIELDS = (
@@ -42,7 +44,12 @@ FIELDS = (
     "optInIp",
     "optInTimestamp",
     "optInSource",
+    "optOutMethod",
+    "receivedAt",
 )
+#: Fields kept as evidence of the row's opt-outs (how and when the person asked), never
+#: sent: ``RowPayload.method`` and ``RowPayload.received_at``.
+_EVIDENCE_FIELDS = ("optOutMethod", "receivedAt")
 #: The target of a column that is read but not sent.
 IGNORE = "ignore"
 #: The prefix of a target that sends the column as a custom trait: ``trait:plan``.
@@ -265,6 +272,10 @@ class RowPayload:
     problems: tuple[str, ...]
     #: Warnings about the row itself (the checker adds its own about the payload).
     notes: tuple[Finding, ...]
+    #: How the row's opt-outs were received (a key of ``consent.OPT_OUT_METHODS``).
+    method: str | None = None
+    #: When the person asked, as written (a timestamp).
+    received_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -351,12 +362,54 @@ def row_payload(cells: Sequence[str], columns: Columns) -> RowPayload:
             for name in _AUDIT
             if name in values and values[name].from_cell
         ]
+    method, received_at = _opt_out_evidence(values, problems)
+    if (method or received_at) and not any(
+        isinstance(opt_in, dict) and opt_in.get("subscribed") is False
+        for group in ("phones", "emails")
+        for entry in (traits.get(group) or {}).values()
+        for opt_in in entry.values()
+    ):
+        notes += [
+            warning((), f"{values[name].where} is not kept: the row records no opt-out")
+            for name in _EVIDENCE_FIELDS
+            if name in values and values[name].from_cell
+        ]
+        method = received_at = None
     raw: dict[str, Any] = {}
     if "userId" in values:
         raw["userId"] = values["userId"].text
     if traits:
         raw["traits"] = traits
-    return RowPayload(raw, tuple(problems), tuple(notes))
+    return RowPayload(raw, tuple(problems), tuple(notes), method, received_at)
+
+
+def _opt_out_evidence(
+    values: dict[str, _Value], problems: list[str]
+) -> tuple[str | None, str | None]:
+    """How and when the row's opt-outs were received, checked (problems recorded)."""
+    method = None
+    if "optOutMethod" in values:
+        value = values["optOutMethod"]
+        method = _METHODS.get(value.text.lower())
+        if method is None:
+            words = ", ".join(OPT_OUT_METHODS.values())
+            problems.append(f"{value.where}: {quote(value.text)} is not one of: {words}")
+    received_at = None
+    if "receivedAt" in values:
+        value = values["receivedAt"]
+        problem = check_timestamp(value.text)
+        if problem:
+            problems.append(f"{value.where}: {problem}")
+        else:
+            received_at = value.text
+    return method, received_at
+
+
+#: An opt-out method as a cell may name it: its stored key or its words, any case.
+_METHODS = {
+    **{key: key for key in OPT_OUT_METHODS},
+    **{words.lower(): key for key, words in OPT_OUT_METHODS.items()},
+}
 
 
 __all__ = [

@@ -31,6 +31,9 @@ _TIMESTAMP = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
     r"(?: ?(Z|z|[+-]\d{2}(?::?\d{2})?))?"
 )
+#: What a time field shows while empty: the shape people type (seconds optional, ``Z``
+#: for UTC, ``T`` or a space after the date). ``parse_timestamp`` accepts it filled in.
+TIMESTAMP_PLACEHOLDER = "YYYY-MM-DD HH:MM:SS +HH:MM"
 _TIMESTAMP_EXAMPLES = "write it like 2020-08-25T21:23:43Z or 2000-08-20 09:12:28 -04:00"
 
 _PARSE_ERRORS = {

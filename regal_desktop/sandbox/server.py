@@ -1,4 +1,6 @@
-"""A receiver on this computer that answers as Regal's Custom Events API would.
+"""A receiver on this computer that answers as Regal's Custom Events API would, and as
+Segment's HTTP Tracking API would at ``/v1/batch``, ``/v1/identify`` and ``/v1/track``
+(``/v1`` optional) for a Segment account.
 
 New users try everything against it without a key, and tests drive real HTTP through it,
 with faults to inject: latency, 5xx, 429, dropped connections and requests that never get
@@ -21,6 +23,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
+
+from regal_desktop.sandbox.segment import SEGMENT_BASE, judge, segment_call
 
 EVENTS_PATH = "/events"
 
@@ -55,6 +59,7 @@ class Received:
     body: str
     authorized: bool
     status: int
+    path: str = EVENTS_PATH  # where it was posted: /events, or a Segment call's path
 
 
 def _names_a_contact(body: dict[str, Any]) -> bool:
@@ -93,8 +98,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self.path.split("?", 1)[0]
 
     def do_GET(self) -> None:
-        """Only POST is served at /events."""
-        if self._path() == EVENTS_PATH:
+        """Only POST is served at /events and Segment's paths."""
+        if self._path() == EVENTS_PATH or segment_call(self._path()):
             self._answer(405, _json("Method Not Allowed"), {"Allow": "POST"})
         else:
             self._answer(404, _json("Not Found"))
@@ -111,10 +116,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(400, _json("Content-Length is not a valid number"))
             return
         raw = self.rfile.read(length)
-        if self._path() != EVENTS_PATH:
+        path = self._path()
+        call = segment_call(path)
+        if path != EVENTS_PATH and call is None:
             self._answer(404, _json("Not Found"))
             return
         if self.server.inject_fault(self):
+            return
+        if call is not None:
+            status, answer = self.server.judge_segment(call, raw, self.headers.get("Authorization"))
+            body = raw.decode("utf-8", errors="replace")
+            self.server.note(Received(arrived, wall, body, status != 401, status, path))
+            self._answer(status, answer)
             return
         status, message = self.server.judge(raw, self.headers.get("Authorization"))
         body = raw.decode("utf-8", errors="replace")
@@ -205,6 +218,10 @@ class _Server(ThreadingHTTPServer):
             return 400, "body names no contact: send userId, traits.phones or traits.emails"
         return 200, "ok"
 
+    def judge_segment(self, call: str, raw: bytes, authorization: str | None) -> tuple[int, bytes]:
+        """Segment's answer to ``raw`` posted to ``call`` (``segment.judge``)."""
+        return judge(self.sandbox.key, call, raw, authorization)
+
     def note(self, received: Received) -> None:
         self.sandbox._note(received)
 
@@ -244,6 +261,11 @@ class Sandbox:
         """The endpoint to send to, e.g. ``http://127.0.0.1:8765/events``."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}{EVENTS_PATH}"
+
+    @property
+    def segment_url(self) -> str:
+        """The endpoint for a Segment account, e.g. ``http://127.0.0.1:8765/v1``."""
+        return self.url.removesuffix(EVENTS_PATH) + SEGMENT_BASE
 
     @property
     def received(self) -> list[Received]:

@@ -1,5 +1,9 @@
 """Account profiles: which Regal account a request goes to, at what rate, with which key.
 
+An account is of one of two kinds: ``regal`` sends each body to Regal's Custom Events API;
+``segment`` sends it as Segment calls (``domain.segment``) to a Segment source, whose
+key is the source's write key, for Regal's Segment destination to pass on.
+
 Profiles live in the store's settings (never the key: that is in the OS keychain). The
 built-in ``sandbox`` profile sends to the loopback receiver this application starts
 itself, so everything can be tried without a key; it is the default until a real
@@ -13,7 +17,8 @@ import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -35,6 +40,7 @@ from regal_desktop.delivery.endpoint import (
 )
 from regal_desktop.delivery.keys import ENV_KEY, KeyStore, clean_key, resolve_key
 from regal_desktop.delivery.waits import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
+from regal_desktop.domain.segment import SEGMENT_ENDPOINT, SEGMENT_EU_ENDPOINT, SEGMENT_RATE
 from regal_desktop.store.settings import DEFAULT_PROFILE, PROFILES, Settings
 
 #: The endpoint value that means "the sandbox receiver built into this application".
@@ -45,8 +51,16 @@ SANDBOX_PROFILE = DEFAULT_PROFILE.default
 MIN_RATE = 1.0
 #: Regal allows this many requests per second per account; more is refused for its hosts.
 REGAL_MAX_RATE = float(REGAL_LIMIT)
+#: Segment asks a source for at most this many requests (batches) per second.
+SEGMENT_MAX_RATE = float(SEGMENT_RATE)
 #: The fastest rate for any other receiver (a company's proxy, a loopback test server).
 MAX_RATE = 10_000.0
+#: The kinds of account: Regal's Custom Events API, or a Segment source.
+Kind = Literal["regal", "segment"]
+#: How people read each kind.
+KIND_WORDS: dict[str, str] = {"regal": "Regal", "segment": "Segment"}
+#: Segment's own domains: their hosts get no warning, and Segment's rate limit applies.
+_SEGMENT_DOMAINS = ("segment.io", "segmentapis.com")
 #: What an account may set as its timeout and its longest wait before a retry (seconds).
 TIMEOUT_RANGE = (1.0, 600.0)
 MAX_WAIT_RANGE = (1.0, 86_400.0)
@@ -61,6 +75,8 @@ class AccountProfile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1, max_length=60)
+    #: Regal's API, or a Segment source (older settings without it are Regal accounts).
+    kind: Kind = "regal"
     endpoint: str = REGAL_ENDPOINT
     rate: float = DEFAULT_RATE  # MIN_RATE up to max_rate(endpoint): see rate_problem
     timeout: float = DEFAULT_TIMEOUT
@@ -77,14 +93,21 @@ class AccountProfile(BaseModel):
 
     @field_validator("endpoint")
     @classmethod
-    def _endpoint_is_allowed(cls, value: str) -> str:
-        return value if value == SANDBOX else check_endpoint(value)
+    def _endpoint_is_allowed(cls, value: str, info: ValidationInfo) -> str:
+        if value == SANDBOX:
+            return value
+        value = check_endpoint(value)
+        if info.data.get("kind") == "segment":
+            # The sender adds /batch to a Segment endpoint: the API's root is kept.
+            value = value.rstrip("/").removesuffix("/batch").rstrip("/")
+        return value
 
     @field_validator("rate")
     @classmethod
     def _rate_is_allowed(cls, value: float, info: ValidationInfo) -> float:
         # The endpoint is validated first (fields in order); absent when it was refused.
-        problem = rate_problem(value, str(info.data.get("endpoint", "")))
+        endpoint = str(info.data.get("endpoint", ""))
+        problem = rate_problem(value, endpoint, info.data.get("kind", "regal"))
         if problem:
             raise ValueError(problem)
         return value
@@ -100,22 +123,82 @@ class AccountProfile(BaseModel):
         return not self.is_sandbox and not is_loopback(self.endpoint)
 
     @property
+    def is_segment(self) -> bool:
+        """Sends Segment calls to a Segment source rather than bodies to Regal."""
+        return self.kind == "segment"
+
+    @property
+    def kind_word(self) -> str:
+        """``Regal`` or ``Segment``."""
+        return KIND_WORDS[self.kind]
+
+    @property
     def warning(self) -> str | None:
-        """Why this endpoint may not be Regal's (a look-alike or another host), or None."""
-        return None if self.is_sandbox else endpoint_warning(self.endpoint)
+        """Why this endpoint may not be what it should (a look-alike, another host, the
+        EU Segment region Regal's destination does not serve), or None."""
+        if self.is_sandbox:
+            return None
+        return (
+            segment_warning(self.endpoint) if self.is_segment else endpoint_warning(self.endpoint)
+        )
 
 
-def max_rate(endpoint: str) -> float:
-    """The fastest rate a profile sending to ``endpoint`` may have."""
+def is_segments_own(url: str) -> bool:
+    """True when ``url`` goes to one of Segment's own hosts (``segment.io``,
+    ``segmentapis.com``)."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").rstrip(".").lower()
+    except ValueError:
+        return False
+    return any(host == d or host.endswith("." + d) for d in _SEGMENT_DOMAINS)
+
+
+def segment_warning(url: str) -> str | None:
+    """A one-line warning for a Segment account's endpoint, or None: the EU region (Regal's
+    destination is available in the US only), a look-alike, or a host not Segment's."""
+    if url.rstrip("/") == SEGMENT_EU_ENDPOINT or (
+        is_segments_own(url) and ".eu1." in (urlsplit(url).hostname or "")
+    ):
+        return (
+            "this is Segment's EU endpoint, but Regal's Segment destination is available "
+            "in the US only: Regal may never get these calls (the US endpoint is "
+            f"{SEGMENT_ENDPOINT})"
+        )
+    if is_segments_own(url) or is_loopback(url):
+        return None
+    host = urlsplit(url).hostname or url
+    if not host.isascii():
+        return endpoint_warning(url)  # names the letter beyond ASCII
+    return (
+        f"{host} is not Segment's own host (api.segment.io): calls and the write key go "
+        "to whoever runs it; make sure it is your company's proxy"
+    )
+
+
+def max_rate(endpoint: str, kind: str = "regal") -> float:
+    """The fastest rate a profile of ``kind`` sending to ``endpoint`` may have."""
+    if kind == "segment" and is_segments_own(endpoint):
+        return SEGMENT_MAX_RATE
     return REGAL_MAX_RATE if is_regals_own(endpoint) else MAX_RATE
 
 
-def rate_problem(rate: float, endpoint: str) -> str | None:
-    """What is wrong with ``rate`` for a profile sending to ``endpoint``, or None."""
+def default_rate(kind: str) -> float:
+    """The rate a new account of ``kind`` starts with."""
+    return float(SEGMENT_RATE) if kind == "segment" else DEFAULT_RATE
+
+
+def rate_problem(rate: float, endpoint: str, kind: str = "regal") -> str | None:
+    """What is wrong with ``rate`` for a profile of ``kind`` sending to ``endpoint``, or
+    None."""
     if not rate >= MIN_RATE:  # NaN too
         return (
             f"rate {rate:g} is less than 1 request per second; give {MIN_RATE:g} or more "
-            f"(the default is {DEFAULT_RATE:g})"
+            f"(the default is {default_rate(kind):g})"
+        )
+    if kind == "segment" and is_segments_own(endpoint) and rate > SEGMENT_MAX_RATE:
+        return (
+            f"rate {rate:g} is more than the {SEGMENT_MAX_RATE:g} requests per second Segment "
+            f"asks of a source; give {SEGMENT_MAX_RATE:g} or less"
         )
     if is_regals_own(endpoint) and rate > REGAL_MAX_RATE:
         return (
@@ -152,7 +235,12 @@ def _stored_profile(entry: Any) -> AccountProfile | None:
     if not isinstance(rate, int | float) or isinstance(rate, bool):
         return None
     endpoint = str(entry.get("endpoint", REGAL_ENDPOINT))
-    bounded = min(max(rate, MIN_RATE), max_rate(endpoint)) if math.isfinite(rate) else DEFAULT_RATE
+    kind = str(entry.get("kind", "regal"))
+    bounded = (
+        min(max(rate, MIN_RATE), max_rate(endpoint, kind))
+        if math.isfinite(rate)
+        else default_rate(kind)
+    )
     try:
         profile = AccountProfile.model_validate({**entry, "rate": bounded})
     except ValidationError:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TextIO, overload
 
 from regal_desktop.domain.check import Checked, check
 from regal_desktop.domain.consent import consent_changes
+from regal_desktop.domain.finding_words import finding_words
 from regal_desktop.domain.findings import Finding
 from regal_desktop.domain.import_rows import (
     REJECTED_COLUMNS,
@@ -43,6 +44,7 @@ from regal_desktop.services.csv_output import csv_writer
 from regal_desktop.services.evidence import export_output
 from regal_desktop.services.sending import Prepared
 from regal_desktop.services.text_files import UnreadableFileError, read_utf8
+from regal_desktop.store.requests import ChangeNote
 from regal_desktop.store.settings import IMPORT_MAPPINGS, SettingError, Settings
 
 if TYPE_CHECKING:
@@ -75,6 +77,20 @@ class GoodRow:
     line: int
     compact: str
     warnings: tuple[Finding, ...]
+    #: How and when the row's opt-outs were received (its optOutMethod and receivedAt).
+    method: str | None = None
+    received_at: str | None = None
+
+    def notes(self) -> dict[tuple[str, str], ChangeNote]:
+        """The row's opt-out evidence for each opt-out it sends (``NewRequest.notes``)."""
+        if self.method is None and self.received_at is None:
+            return {}
+        note = ChangeNote(method=self.method, received_at=self.received_at)
+        return {
+            (change.point, change.channel.value): note
+            for change in consent_changes(self.body)
+            if not change.subscribed
+        }
 
     @property
     def body(self) -> dict[str, Any]:
@@ -107,7 +123,7 @@ class WarningKind:
 
     #: The message with its values left out (``… will be sent as …``).
     text: str
-    #: The first warning of the kind in full, with its path.
+    #: The first warning of the kind in full, in the user's words (no JSON path).
     example: str
     count: int = 0
     #: The lines of the first few rows with this warning.
@@ -156,7 +172,7 @@ class ImportPlan:
                 key = _VALUES.sub("…", finding.message)
                 kind = kinds.get(key)
                 if kind is None:
-                    kind = kinds[key] = WarningKind(key, f"{finding.path}: {finding.message}")
+                    kind = kinds[key] = WarningKind(key, finding_words(finding))
                 kind.count += 1
                 if len(kind.lines) < examples and row.line not in kind.lines:
                     kind.lines.append(row.line)
@@ -197,7 +213,7 @@ class _PreparedRows(Sequence[Prepared]):
         if isinstance(index, slice):
             return _PreparedRows(self._source, self._rows[index])
         row = self._rows[index]
-        return Prepared(f"{self._source}:{row.line}", row.checked)
+        return Prepared(f"{self._source}:{row.line}", row.checked, row.notes())
 
 
 def _read(path: Path) -> bytes:
@@ -300,6 +316,7 @@ def plan_file(
     lookup: Lookup | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    restate: bool = False,
 ) -> ImportPlan:
     """Read and check every row of the CSV file at ``path``.
 
@@ -311,8 +328,10 @@ def plan_file(
     function called here on every payload. ``on_progress(line, lines)`` is called every
     few hundred rows with the physical line reached and the file's line count; to stop
     early (a Cancel button), raise from it: the exception propagates and no plan is
-    returned. Raises ``ImportFileError`` when the file cannot be read, is empty, or its
-    header cannot be used (``HeaderError``: a column is neither a field nor mapped).
+    returned. A consent object equal to what the directory knows is left out of the
+    row's body unless ``restate`` (``domain.check.check``). Raises ``ImportFileError``
+    when the file cannot be read, is empty, or its header cannot be used
+    (``HeaderError``: a column is neither a field nor mapped).
     """
     data = _read(path)
     delimiter, reader, header = _open(path, data)
@@ -328,7 +347,7 @@ def plan_file(
     plan = ImportPlan(str(path), tuple(header), delimiter, bom, columns.notices)
     total = data.count(b"\n") + (not data.endswith(b"\n"))
     chunks = _chunks(reader, _Lines(data))
-    job = _Job(columns, region, lookup is not None)
+    job = _Job(columns, region, lookup is not None, restate)
     if workers is None:
         workers = min(os.cpu_count() or 1, _MAX_WORKERS) if total >= _PARALLEL_FROM else 1
     outcomes: Generator[_Outcome, None, None]
@@ -341,7 +360,7 @@ def plan_file(
     try:
         for outcome in outcomes:
             plan.rows += 1
-            _add(plan, outcome, region, lookup)
+            _add(plan, outcome, job, lookup)
             if on_progress is not None and plan.rows % _PROGRESS_EVERY == 0:
                 on_progress(_line_of(outcome), total)
     finally:
@@ -369,6 +388,7 @@ class _Job:
     columns: Columns
     region: str
     ask_known: bool
+    restate: bool = False
 
 
 @dataclass(frozen=True)
@@ -381,6 +401,7 @@ class _Recheck:
     problems: tuple[str, ...]
     notes: tuple[Finding, ...]
     checked: Checked
+    evidence: tuple[str | None, str | None] = (None, None)
 
 
 #: A row's outcome: its line when empty, a good row with its consent changes, a rejected
@@ -450,10 +471,11 @@ def _plan_row(job: _Job, read: _Read) -> _Outcome:
         return line
     row = row_payload(cells, job.columns)
     # Checked even when a cell was unreadable, so the reason lists every problem at once.
-    checked = check(row.raw, region=job.region)
+    checked = check(row.raw, region=job.region, restate=job.restate)
+    evidence = (row.method, row.received_at)
     if job.ask_known and checked.asked_known:
-        return _Recheck(line, tuple(cells), row.raw, row.problems, row.notes, checked)
-    return _outcome(line, cells, row.problems, row.notes, checked)
+        return _Recheck(line, tuple(cells), row.raw, row.problems, row.notes, checked, evidence)
+    return _outcome(line, cells, row.problems, row.notes, checked, evidence)
 
 
 def _checked_with(
@@ -466,7 +488,8 @@ def _checked_with(
     if is_empty(cells):
         return line
     row = row_payload(cells, columns)
-    return _outcome(line, cells, row.problems, row.notes, checker(row.raw))
+    evidence = (row.method, row.received_at)
+    return _outcome(line, cells, row.problems, row.notes, checker(row.raw), evidence)
 
 
 def _outcome(
@@ -475,23 +498,27 @@ def _outcome(
     problems: tuple[str, ...],
     notes: tuple[Finding, ...],
     checked: Checked,
+    evidence: tuple[str | None, str | None] = (None, None),
 ) -> _Outcome:
     if problems or not checked.sendable:
         reasons = [*problems, *(f"{f.path}: {f.message}" for f in checked.errors)]
         return RejectedRow(line, tuple(cells), "; ".join(reasons))
     compact = json.dumps(checked.body, ensure_ascii=False)
-    return GoodRow(line, compact, notes + checked.warnings), len(consent_changes(checked.body))
+    good = GoodRow(line, compact, notes + checked.warnings, *evidence)
+    return good, len(consent_changes(checked.body))
 
 
-def _add(plan: ImportPlan, outcome: _Outcome, region: str, lookup: Lookup | None) -> None:
+def _add(plan: ImportPlan, outcome: _Outcome, job: _Job, lookup: Lookup | None) -> None:
     """Add one row's outcome to the plan (checking it with the directory if it asked)."""
     if isinstance(outcome, _Recheck):
         assert lookup is not None  # asked only when there is a directory
         checked = outcome.checked
         known = known_profile(checked.body, lookup)
         if known is not None:
-            checked = check(outcome.raw, region=region, known=known)
-        outcome = _outcome(outcome.line, outcome.cells, outcome.problems, outcome.notes, checked)
+            checked = check(outcome.raw, region=job.region, known=known, restate=job.restate)
+        outcome = _outcome(
+            outcome.line, outcome.cells, outcome.problems, outcome.notes, checked, outcome.evidence
+        )
     if isinstance(outcome, int):
         plan.skipped += 1
     elif isinstance(outcome, RejectedRow):

@@ -34,6 +34,14 @@ EVIDENCE_COLUMNS = (
     "state",
     "request_id",
     "sha256",
+    "change",
+    "was",
+    "reason",
+    "proof",
+    "method",
+    "received_at",
+    "template",
+    "template_version",
 )
 FORMATS = ("csv", "jsonl")
 _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}

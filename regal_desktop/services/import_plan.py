@@ -7,11 +7,12 @@ from pathlib import Path
 
 from regal_desktop.domain.import_rows import ColumnMapping
 from regal_desktop.services.bulk_import import ImportPlan, plan_file
-from regal_desktop.store import open_store
+from regal_desktop.services.known import known_lookup
+from regal_desktop.store import Location, open_store
 
 
 def plan_with_directory(
-    database: Path,
+    database: Location,
     region: str,
     path: Path,
     mapping: ColumnMapping,
@@ -24,5 +25,5 @@ def plan_with_directory(
     """
     with open_store(database) as store:
         return plan_file(
-            path, mapping, region=region, lookup=store.directory.get, on_progress=on_progress
+            path, mapping, region=region, lookup=known_lookup(store), on_progress=on_progress
         )

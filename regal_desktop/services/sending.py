@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from regal_desktop.delivery.report import Progress, Summary
 from regal_desktop.domain.check import Checked
 from regal_desktop.domain.profile import display_key
 from regal_desktop.services.accounts import Destination
-from regal_desktop.store import Store, StoreError, open_store
+from regal_desktop.services.routes import route_errors, route_of
+from regal_desktop.store import Location, Store, StoreError, open_store
 from regal_desktop.store.db import NOTHING_CHANGED, transaction
 from regal_desktop.store.outbox import NewRequest
+from regal_desktop.store.requests import ChangeNote
 from regal_desktop.store.states import RequestState
 
 if TYPE_CHECKING:
@@ -29,10 +30,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A checked payload ready to queue, with where it came from."""
+    """A checked payload ready to queue, with where it came from and what the operator
+    said about its consent changes (``NewRequest.notes``: evidence, not sent)."""
 
     origin: str
     checked: Checked
+    notes: Mapping[tuple[str, str], ChangeNote] = field(default_factory=dict)
 
 
 class NotSendableError(ValueError):
@@ -51,7 +54,11 @@ def queue(
     operator: str,
 ) -> list[int]:
     """Put every payload in the outbox in one transaction, or none if any has errors."""
-    blocked = [p.origin for p in prepared if not p.checked.sendable]
+    profile = destination.profile
+    # The route's errors too: nothing a Segment destination would ignore is queued.
+    blocked = [
+        p.origin for p in prepared if not p.checked.sendable or route_errors(profile, p.checked)
+    ]
     if blocked:
         raise NotSendableError(f"{len(blocked)} payload(s) have errors; nothing was queued")
     endpoint = destination.profile.endpoint
@@ -63,6 +70,8 @@ def queue(
             body=p.checked.text,
             contact=display_key(p.checked.body),
             origin=p.origin,
+            notes=p.notes,
+            route=route_of(profile),
         )
         for p in prepared
     ]
@@ -81,7 +90,7 @@ def queue_stream(
 
     def requests() -> Iterator[NewRequest]:
         for p in prepared:
-            if not p.checked.sendable:
+            if not p.checked.sendable or route_errors(destination.profile, p.checked):
                 raise NotSendableError(f"{p.origin} has errors")
             yield NewRequest(
                 profile=destination.profile.name,
@@ -90,6 +99,8 @@ def queue_stream(
                 body=p.checked.text,
                 contact=display_key(p.checked.body),
                 origin=p.origin,
+                notes=p.notes,
+                route=route_of(destination.profile),
             )
 
     return store.outbox.enqueue_stream(requests())
@@ -118,11 +129,12 @@ def _endpoint_for(destination: Destination) -> Iterator[str]:
     from regal_desktop.sandbox.server import Sandbox
 
     with Sandbox().start() as sandbox:
-        yield sandbox.url
+        # A Segment account's sandbox answers as Segment does, under /v1.
+        yield sandbox.segment_url if destination.profile.is_segment else sandbox.url
 
 
 def deliver(
-    db_path: Path,
+    db_path: Location,
     destination: Destination,
     *,
     on_progress: Callable[[Progress], None] | None = None,
@@ -136,7 +148,8 @@ def deliver(
     # The HTTP client is loaded on the first send, not when the window starts.
     import asyncio
 
-    from regal_desktop.delivery.sender import DeliveryTarget, Sender
+    from regal_desktop.delivery.segment import sender_for
+    from regal_desktop.delivery.sender import DeliveryTarget
 
     with _endpoint_for(destination) as url:
         target = DeliveryTarget(
@@ -147,15 +160,17 @@ def deliver(
             timeout=destination.profile.timeout,
             max_wait=destination.profile.max_wait,
             queued_for=destination.profile.endpoint,  # requests queued elsewhere are held
+            route=destination.profile.kind,  # a Segment account sends batches of calls
         )
         before = _counts(db_path, target.profile)
         try:
-            return asyncio.run(_run(Sender(db_path, target, on_progress=on_progress), stop))
+            sender = sender_for(db_path, target, on_progress=on_progress)
+            return asyncio.run(_run(sender, stop))
         except StoreError as exc:
             raise StoreError(_stopped(str(exc), before, _counts(db_path, target.profile))) from exc
 
 
-def _counts(db_path: Path, profile: str) -> dict[RequestState, int] | None:
+def _counts(db_path: Location, profile: str) -> dict[RequestState, int] | None:
     """How many of the profile's requests are in each state (None if it cannot be read)."""
     try:
         store = open_store(db_path)
@@ -163,7 +178,7 @@ def _counts(db_path: Path, profile: str) -> dict[RequestState, int] | None:
         return None
     try:
         return store.outbox.counts(profile)
-    except sqlite3.Error:
+    except (StoreError, sqlite3.Error):
         return None
     finally:
         store.close()

@@ -7,9 +7,11 @@ that dies mid-send (SIGKILL, SIGTERM, a crash, a power cut) leaves its requests 
 their requests back in the queue.
 
 A pid can be used again by another program once its sender has ended: the start time
-tells the two apart. Where it cannot (no start time known), the claim's lease decides:
-a sender renews its claims every ``HEARTBEAT`` seconds, and a claim nobody renewed for
-``LEASE`` seconds counts as dead.
+tells the two apart. Where it cannot (no start time known, or the claimer runs under
+another host name: another desk of a shared store, or a second process sharing this
+home under a different name), the claim's lease decides: a sender renews its claims
+every ``HEARTBEAT`` seconds, and a claim nobody renewed for ``LEASE`` seconds counts as
+dead. A claim whose lease is being renewed is never taken, whatever its host name.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import socket
 import sys
 from enum import Enum
 
-#: A claim whose sender cannot be proved alive is dead once unrenewed this long (seconds).
-LEASE = 300.0
+#: A claim whose sender cannot be proved alive is dead once unrenewed this long (seconds):
+#: how long the claims of a desk that died elsewhere wait before another desk sends them.
+LEASE = 60.0
 #: How often a sender renews the claims it holds (seconds).
 HEARTBEAT = LEASE / 5
 
@@ -29,8 +32,9 @@ class Liveness(Enum):
     """What can be told about a claimer from this computer."""
 
     ALIVE = "alive"  # this host, the pid runs and started when the claimer did
-    GONE = "gone"  # ended (or another host's, or not a claimer name at all)
-    UNSURE = "unsure"  # the pid runs but may be another program now: the lease decides
+    GONE = "gone"  # ended (or not a claimer name at all)
+    UNSURE = "unsure"  # another host's, or the pid runs but may be another program now:
+    # the lease decides
 
 
 def _started(pid: int) -> str | None:
@@ -79,11 +83,15 @@ def _pid_alive(pid: int) -> bool:
 
 
 def claimer_status(claimer: str) -> Liveness:
-    """Whether the sender named ``claimer`` still runs (other hosts count as gone)."""
+    """Whether the sender named ``claimer`` still runs. Another host's processes cannot
+    be seen from here: unsure, so its lease decides (a host name is no proof of death:
+    two processes sharing one home may run under different names)."""
     host, _, process = claimer.rpartition(":")
     pid, _, started = process.partition("@")
-    if host != socket.gethostname() or not pid.isdigit():
+    if not host or not pid.isdigit():
         return Liveness.GONE
+    if host != socket.gethostname():
+        return Liveness.UNSURE
     now = _started(int(pid))
     if now == "Z" or not _pid_alive(int(pid)):
         return Liveness.GONE

@@ -195,6 +195,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX regal_events_point ON regal_events (point, channel, timestamp);
     CREATE INDEX regal_events_user ON regal_events (user_id);
     """,
+    # 7: one send schedule per account (issue 12): the next free send time (unix seconds)
+    # every desk and process sending for the account reserves its slots from.
+    """
+    CREATE TABLE send_slots (
+        profile TEXT PRIMARY KEY,
+        next_at REAL NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -206,6 +214,43 @@ class StoreError(Exception):
 
 class NotADatabaseError(StoreError):
     """The file exists but is not a readable SQLite database (garbage or damaged)."""
+
+
+#: What a database call may raise, on either store: catch this where code caught
+#: ``sqlite3.Error`` (the PostgreSQL connection raises ``StoreError`` s of one line).
+DatabaseError: tuple[type[Exception], ...] = (sqlite3.Error, StoreError)
+
+#: Where the store is: the SQLite file, or a ``postgresql://`` URL (no password in it).
+Location = Path | str
+
+
+#: Team-database passwords this process was given (from the keychain), by server: the
+#: workers that open their own connection find them here. Never written anywhere.
+_passwords: dict[str, str] = {}
+
+
+def _server(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    return rest.rsplit("@", 1)[-1].split("?", 1)[0]
+
+
+def remember_password(url: str, password: str) -> None:
+    """Keep ``password`` for the team database at ``url`` for this process only."""
+    _passwords[_server(url)] = password
+
+
+def database_password(url: str) -> str | None:
+    """The password remembered for ``url``'s server, if any (libpq reads the URL,
+    ``PGPASSWORD`` and ``~/.pgpass`` itself)."""
+    return _passwords.get(_server(url))
+
+
+def newer_schema(version: int) -> str:
+    """The one line refusing a database written by a newer version of the application."""
+    return (
+        f"the database was written by a newer Regal Desktop (schema {version}, "
+        f"this version knows {SCHEMA_VERSION}); upgrade the application"
+    )
 
 
 def utc_now() -> str:
@@ -298,10 +343,7 @@ def migrate(conn: sqlite3.Connection) -> int:
         try:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"the database was written by a newer Regal Desktop (schema {version}, "
-                    f"this version knows {SCHEMA_VERSION}); upgrade the application"
-                )
+                raise StoreError(newer_schema(version))
             if version == number:
                 for statement in _statements(MIGRATIONS[number]):
                     conn.execute(statement)
@@ -358,7 +400,10 @@ def is_busy(exc: sqlite3.Error) -> bool:
 
 
 def database_file(conn: sqlite3.Connection) -> str:
-    """The file behind ``conn`` (for messages)."""
+    """The file behind ``conn``, or the server of a team database (for messages)."""
+    where = getattr(conn, "where", None)
+    if where is not None:
+        return f"the team database at {where}"
     try:
         return str(conn.execute("PRAGMA database_list").fetchone()[2]) or "the database"
     except sqlite3.Error:

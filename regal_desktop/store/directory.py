@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from regal_desktop.store.db import transaction, utc_now
+from regal_desktop.store.revocations import Revocations
 
 # The domain (pydantic, phonenumbers) is imported where it is used, so that opening the
 # store does not load it: the window paints before the domain is needed.
 
 #: What a phone number may look like when typed: digits, spaces, + ( ) - and dots.
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-]+$")
-#: Greater than any character, to close a prefix range: key >= p AND key < p + _END.
+#: Greater than any character, to close a prefix range: key >= p AND key < p + _END (on
+#: PostgreSQL the key columns are ``COLLATE "C"``: code point order, as SQLite's).
 _END = "\U0010ffff"
 #: How many name-word matches to look at before filtering a multi-word query.
 _NAME_CANDIDATES = 2000
@@ -41,6 +43,8 @@ class ContactSummary:
     user_id: str | None
     phones: tuple[str, ...]
     emails: tuple[str, ...]
+    #: The numbers and addresses among ``phones`` and ``emails`` this desk retired.
+    retired: frozenset[str] = frozenset()
 
 
 def _e164(text: str) -> str | None:
@@ -128,11 +132,13 @@ class Directory:
             name = _full_name(profile).lower()
             values = (profile.get("userId"), name, json.dumps(profile), now or utc_now())
             if found is None:
-                cursor = self.conn.execute(
-                    "INSERT INTO contacts (user_id, name, profile, updated_at) VALUES (?, ?, ?, ?)",
-                    values,
+                contact_id = int(
+                    self.conn.execute(
+                        "INSERT INTO contacts (user_id, name, profile, updated_at) "
+                        "VALUES (?, ?, ?, ?) RETURNING id",
+                        values,
+                    ).fetchone()[0]
                 )
-                contact_id = int(cursor.lastrowid or 0)
             else:
                 contact_id = int(found["id"])
                 self.conn.execute(
@@ -143,17 +149,19 @@ class Directory:
             # Re-index from the merged profile: a changed userId drops the old one.
             self.conn.execute("DELETE FROM contact_keys WHERE contact_id = ?", (contact_id,))
             self.conn.executemany(
-                "INSERT OR REPLACE INTO contact_keys (key, contact_id) VALUES (?, ?)",
+                "INSERT INTO contact_keys (key, contact_id) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET contact_id = excluded.contact_id",
                 [(key, contact_id) for key in identity_keys(profile)],
             )
             self.conn.execute("DELETE FROM contact_domains WHERE contact_id = ?", (contact_id,))
             self.conn.executemany(
-                "INSERT OR IGNORE INTO contact_domains (part, contact_id) VALUES (?, ?)",
+                "INSERT INTO contact_domains (part, contact_id) VALUES (?, ?) "
+                "ON CONFLICT DO NOTHING",
                 [(part, contact_id) for part in email_domains(identity_keys(profile))],
             )
             self.conn.execute("DELETE FROM contact_words WHERE contact_id = ?", (contact_id,))
             self.conn.executemany(
-                "INSERT OR IGNORE INTO contact_words (word, contact_id) VALUES (?, ?)",
+                "INSERT INTO contact_words (word, contact_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 [(word, contact_id) for word in name.split()],
             )
         return contact_id
@@ -243,18 +251,26 @@ class Directory:
     def _summaries(self, ids: list[int]) -> list[ContactSummary]:
         if not ids:
             return []
-        from regal_desktop.domain.profile import display_key
+        from regal_desktop.domain.profile import display_key, identity_keys
 
         marks = ",".join("?" * len(ids))
         rows = self.conn.execute(
             f"SELECT id, user_id, profile FROM contacts WHERE id IN ({marks})", ids
         )
         by_id = {int(row["id"]): row for row in rows}
+        profiles = {key: json.loads(row["profile"]) for key, row in by_id.items()}
+        revocations = Revocations(self.conn)
+        retired = (  # most desks retire nothing: one cheap look before reading keys
+            revocations.retired(k for profile in profiles.values() for k in identity_keys(profile))
+            if revocations.any_retired()
+            else {}
+        )
         summaries = []
         for contact_id in ids:
             row = by_id[contact_id]
-            profile = json.loads(row["profile"])
+            profile = profiles[contact_id]
             traits = profile.get("traits") or {}
+            keys = identity_keys(profile) if retired else []
             summaries.append(
                 ContactSummary(
                     id=contact_id,
@@ -263,6 +279,7 @@ class Directory:
                     user_id=row["user_id"],
                     phones=tuple(traits.get("phones") or ()),
                     emails=tuple(traits.get("emails") or ()),
+                    retired=frozenset(k.partition(":")[2] for k in keys if k in retired),
                 )
             )
         return summaries

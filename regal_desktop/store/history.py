@@ -52,6 +52,48 @@ class TimelineEntry:
     ip: str | None
     timestamp: str | None
     source: str | None
+    #: 'change' when the state differs from what was known when it was queued (or nothing
+    #: was known), 'restatement' when it sent the known state again (schema 4).
+    change: str = "change"
+    was: bool | None = None  # the known subscribed state when it was queued; None: none
+    reason: str | None = None  # the operator's reason
+    proof: str | None = None  # call recording id, ticket, form URL
+    method: str | None = None  # how an opt-out was received (``OPT_OUT_METHODS``)
+    received_at: str | None = None  # when the person asked (an opt-out)
+    template: str | None = None  # the consent wording's name
+    template_version: str | None = None
+
+    @property
+    def is_change(self) -> bool:
+        """True for a change of state; False for a restatement of the known one."""
+        return self.change == "change"
+
+
+@dataclass(frozen=True)
+class StoredConsent:
+    """One consent object a request carried, as the history stored it when queued."""
+
+    request_id: int
+    kind: str
+    point: str
+    channel: Channel
+    subscribed: bool
+    change: str  # 'change' or 'restatement'
+    was: bool | None
+
+    @property
+    def is_change(self) -> bool:
+        """True for a change of state; False for a restatement of the known one."""
+        return self.change == "change"
+
+
+#: The evidence columns of ``consent_changes`` (schema 4), as ``evidence`` yields them.
+_EVIDENCE = "c.change, c.was, c.reason, c.proof, c.method, c.received_at, c.template, "
+_EVIDENCE += "c.template_version"
+
+
+def _was(value: Any) -> bool | None:
+    return None if value is None else bool(value)
 
 
 @dataclass(frozen=True)
@@ -69,9 +111,11 @@ class ImportBatch:
 
 
 #: The file an origin names: ``FILE:LINE`` (a row of an import, a payload of a file) or
-#: ``FILE`` alone, without the line.
+#: ``FILE`` alone, without the line. Written for SQLite and PostgreSQL alike (no GLOB):
+#: it ends in a digit when trimming digits shortens it, then in ':' after the file.
 _ORIGIN_FILE = (
-    "CASE WHEN rtrim(origin, '0123456789') GLOB '*?:' AND origin GLOB '*[0-9]' "
+    "CASE WHEN length(rtrim(origin, '0123456789')) BETWEEN 2 AND length(origin) - 1 "
+    "AND substr(rtrim(origin, '0123456789'), length(rtrim(origin, '0123456789'))) = ':' "
     "THEN substr(origin, 1, length(rtrim(origin, '0123456789')) - 1) ELSE origin END"
 )
 
@@ -135,7 +179,7 @@ class History:
                 for _ in imports
             ]
             where.add(
-                f"({' OR '.join(batches) or '0'})",
+                f"({' OR '.join(batches) or '1 = 0'})",
                 *(
                     arg
                     for batch in imports
@@ -226,13 +270,16 @@ class History:
 
     def imports(self, limit: int = 200) -> list[ImportBatch]:
         """The CSV imports, newest first: requests queued together from one ``.csv`` file
-        (their origin is ``FILE:LINE``, or the file alone)."""
+        (their origin is ``FILE:LINE``, or the file alone); every one for a negative
+        ``limit``."""
         rows = self.conn.execute(
             f"SELECT file, created_at, count(*) FROM (SELECT {_ORIGIN_FILE} AS file, "
             "created_at FROM requests WHERE origin NOT IN ('', 'editor') "
-            "AND origin NOT GLOB 'fix:*') WHERE lower(file) GLOB '*?.csv' "
-            "GROUP BY file, created_at ORDER BY created_at DESC, file LIMIT ?",
-            (limit,),
+            "AND substr(origin, 1, 4) != 'fix:') AS origins "
+            "WHERE length(file) > 4 AND lower(substr(file, length(file) - 3)) = '.csv' "
+            "GROUP BY file, created_at ORDER BY created_at DESC, file"
+            + ("" if limit < 0 else " LIMIT ?"),
+            () if limit < 0 else (limit,),
         )
         return [ImportBatch(file, queued_at, int(count)) for file, queued_at, count in rows]
 
@@ -283,9 +330,46 @@ class History:
                 ip=row["ip"],
                 timestamp=row["timestamp"],
                 source=row["source"],
+                change=row["change"],
+                was=_was(row["was"]),
+                reason=row["reason"],
+                proof=row["proof"],
+                method=row["method"],
+                received_at=row["received_at"],
+                template=row["template"],
+                template_version=row["template_version"],
             )
             for row in rows
         ]
+
+    def consent_of(self, request_ids: Collection[int]) -> dict[int, list[StoredConsent]]:
+        """The consent objects each request carried, in one query (a page of History):
+        request id -> its rows in body order; requests without any are left out."""
+        from regal_desktop.domain.model import Channel  # the domain loads when needed
+
+        found: dict[int, list[StoredConsent]] = {}
+        ids = list(request_ids)
+        for start in range(0, len(ids), 900):  # SQLite's limit on parameters
+            part = ids[start : start + 900]
+            rows = self.conn.execute(
+                "SELECT request_id, kind, point, channel, subscribed, change, was "
+                f"FROM consent_changes WHERE request_id IN ({','.join('?' * len(part))}) "
+                "ORDER BY request_id, id",
+                part,
+            )
+            for row in rows:
+                found.setdefault(row["request_id"], []).append(
+                    StoredConsent(
+                        request_id=row["request_id"],
+                        kind=row["kind"],
+                        point=row["point"],
+                        channel=Channel(row["channel"]),
+                        subscribed=bool(row["subscribed"]),
+                        change=row["change"],
+                        was=_was(row["was"]),
+                    )
+                )
+        return found
 
     def evidence(
         self,
@@ -295,30 +379,40 @@ class History:
         states: Collection[str] | None = None,
         channel: str | None = None,
         imports: Collection[ImportBatch] | None = None,
+        changes_only: bool = False,
     ) -> Iterator[dict[str, Any]]:
-        """One dict per consent change, oldest first, for CSV or JSON export.
+        """One dict per consent object sent, oldest first, for CSV or JSON export.
 
         Keys: point, kind, channel, subscribed, text, ip, timestamp, source, operator,
         profile, endpoint (where the request was sent, or is to be), queued_at,
         accepted_at (when Regal accepted it; None unless delivered), state, request_id,
-        sha256 (of the exact body sent). ``imports`` keeps the changes of these imports.
+        sha256 (of the exact body sent), then the evidence: change ('change' or
+        'restatement' of the state known when it was queued), was (that known state, None
+        when none), reason, proof, method, received_at, template, template_version.
+        ``imports`` keeps the changes of these imports; ``changes_only`` leaves the
+        restatements out.
         """
         where = self._filter(contact, since, until, states, imports)
         if channel is not None:
             from regal_desktop.domain.model import Channel  # the domain loads when needed
 
             where.add("c.channel = ?", Channel(channel).value)
+        if changes_only:
+            where.add("c.change = 'change'")
         rows = self.conn.execute(
             "SELECT c.point, c.kind, c.channel, c.subscribed, c.text, c.ip, c.timestamp, "
             "c.source, r.operator, r.profile, r.endpoint, r.created_at AS queued_at, "
             f"CASE r.state WHEN '{RequestState.DELIVERED}' THEN r.finished_at END AS accepted_at, "
-            "r.state, r.id AS request_id, r.sha256 "
+            f"r.state, r.id AS request_id, r.sha256, {_EVIDENCE} "
             f"FROM consent_changes c JOIN requests r ON r.id = c.request_id{where.where} "
             "ORDER BY r.created_at, c.id",
             where.args,
         )
         # A generator expression, not a generator function: bad filters fail at the call.
-        return ({**dict(row), "subscribed": bool(row["subscribed"])} for row in rows)
+        return (
+            {**dict(row), "subscribed": bool(row["subscribed"]), "was": _was(row["was"])}
+            for row in rows
+        )
 
 
-__all__ = ["AttemptRow", "History", "ImportBatch", "TimelineEntry"]
+__all__ = ["AttemptRow", "History", "ImportBatch", "StoredConsent", "TimelineEntry"]

@@ -28,10 +28,15 @@ from regal_desktop.store.requests import (
     Outcome,
     RequestRow,
 )
+from regal_desktop.store.sql import dialect
 from regal_desktop.store.states import ALLOWED_WORDS, ENDPOINT_CHANGED, RequestState
 
 QUEUED, SENDING, DROPPED = RequestState.QUEUED, RequestState.SENDING, RequestState.DROPPED
 HELD = RequestState.HELD
+
+#: The later of the request's queue time and a time given twice as ``?, ?`` (None stays
+#: None): SQLite's two-argument ``max`` written so PostgreSQL runs it too.
+_LATER = "CASE WHEN created_at > ? THEN created_at ELSE ? END"
 
 
 class Outbox:
@@ -61,9 +66,11 @@ class Outbox:
         now: float | None = None,
         endpoint: str | None = None,
         max_wait: float | None = None,
+        route: str | None = None,
     ) -> list[Claimed]:
         """Take up to ``limit`` due queued requests of ``profile``, oldest first; with
-        ``endpoint``, only those queued for it. Their lease starts ``now``.
+        ``endpoint``, only those queued for it, with ``route`` only those queued for that
+        route (``regal``, ``segment``). Their lease starts ``now``.
 
         With ``max_wait`` (seconds), no request of ``profile`` waits later than ``now +
         max_wait``: a due time beyond it (the clock was set back, or a wait was asked for
@@ -73,7 +80,12 @@ class Outbox:
         processes, never get the same request.
         """
         due = time.time() if now is None else now
-        where = "" if endpoint is None else " AND endpoint = ?"
+        lock = dialect(self.conn).claim_lock
+        where = ("" if endpoint is None else " AND endpoint = ?") + (
+            "" if route is None else " AND route = ?"
+        )
+        if not self._claimable(profile, due, max_wait):
+            return []  # without waiting for the write lock a recorder may hold
         with transaction(self.conn):
             if max_wait is not None:
                 self.conn.execute(
@@ -85,14 +97,24 @@ class Outbox:
                 "UPDATE requests SET state = ?, claimed_by = ?, claimed_at = ?, "
                 "attempts = attempts + 1 "
                 "WHERE id IN (SELECT id FROM requests WHERE state = ? AND profile = ? "
-                f"AND next_attempt_at <= ?{where} ORDER BY id LIMIT ?) "
-                "RETURNING id, body, attempts",
+                f"AND next_attempt_at <= ?{where} ORDER BY id LIMIT ?{lock}) "
+                "RETURNING id, body, attempts, route, message_id, created_at",
                 (SENDING, claimer, due, QUEUED, profile, due)
                 + (() if endpoint is None else (endpoint,))
+                + (() if route is None else (route,))
                 + (limit,),
             ).fetchall()
         # RETURNING gives no order guarantee.
-        return sorted((Claimed(row[0], row[1], row[2]) for row in rows), key=lambda c: c.id)
+        return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
+
+    def _claimable(self, profile: str, due: float, max_wait: float | None) -> bool:
+        """Whether ``claim`` may find work: a queued request of ``profile`` due by ``due``
+        (or one to bring in to ``due + max_wait``). A read, so it never waits for a writer."""
+        sql = "SELECT 1 FROM requests WHERE state = ? AND profile = ? AND (next_attempt_at <= ?"
+        args: tuple[object, ...] = (QUEUED, profile, due)
+        if max_wait is not None:
+            sql, args = sql + " OR next_attempt_at > ?", (*args, due + max_wait)
+        return self.conn.execute(sql + ") LIMIT 1", args).fetchone() is not None
 
     def record(self, results: Sequence[AttemptResult]) -> None:
         """Settle attempts in one transaction; a delivered body also updates the directory."""
@@ -101,35 +123,59 @@ class Outbox:
             # set back since it was queued): max(queued_at, started_at, finished_at).
             self.conn.executemany(
                 "INSERT INTO attempts (request_id, started_at, finished_at, status, answer, "
-                "endpoint) SELECT id, max(created_at, ?), max(created_at, ?, ?), ?, ?, ? "
-                "FROM requests WHERE id = ?",
+                f"endpoint, batch) SELECT id, {_LATER}, {_LATER}, ?, ?, "
+                "?, ? FROM requests WHERE id = ?",
                 [
                     (
                         r.started_at,
                         r.started_at,
-                        r.finished_at,
+                        max(r.started_at, r.finished_at),
+                        max(r.started_at, r.finished_at),
                         r.status,
                         r.answer,
                         r.endpoint,
+                        r.batch,
                         r.request_id,
                     )
                     for r in results
                 ],
             )
-            for r in results:
-                state = r.outcome.state
-                settles = r.outcome in (Outcome.DELIVERED, Outcome.REJECTED)
-                finished = max(r.started_at, r.finished_at) if settles else None
+            self.conn.executemany(
+                f"UPDATE requests SET state = ?, finished_at = {_LATER}, "
+                "next_attempt_at = ?, "
+                "last_status = ?, last_answer = ?, claimed_by = NULL, claimed_at = NULL, "
+                "held_for = NULL WHERE id = ?",
+                [
+                    (
+                        r.outcome.state,
+                        *[max(r.started_at, r.finished_at) if r.outcome.settles else None] * 2,
+                        r.next_attempt_at,
+                        r.status,
+                        r.answer,
+                        r.request_id,
+                    )
+                    for r in results
+                ],
+            )
+            delivered = [r for r in results if r.outcome is Outcome.DELIVERED]
+            bodies = self._bodies([r.request_id for r in delivered])
+            for r in delivered:
+                if r.request_id not in bodies:
+                    raise ValueError(f"there is no request {r.request_id} in the outbox")
+                self.directory.apply(json.loads(bodies[r.request_id]), now=r.finished_at)
+
+    def _bodies(self, ids: Sequence[int]) -> dict[int, str]:
+        """The bodies of the requests ``ids``, by id (a Segment batch's: thousands)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found.update(
                 self.conn.execute(
-                    "UPDATE requests SET state = ?, finished_at = max(created_at, ?), "
-                    "next_attempt_at = ?, "
-                    "last_status = ?, last_answer = ?, claimed_by = NULL, claimed_at = NULL, "
-                    "held_for = NULL WHERE id = ?",
-                    (state, finished, r.next_attempt_at, r.status, r.answer, r.request_id),
-                )
-                if r.outcome is Outcome.DELIVERED:
-                    body = self._require(r.request_id).body
-                    self.directory.apply(json.loads(body), now=r.finished_at)
+                    f"SELECT id, body FROM requests WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
+        return found
 
     def recover(
         self, claimer_alive: Callable[[str], bool] | None = None, now: float | None = None
@@ -165,8 +211,9 @@ class Outbox:
             for claimer in dead():  # again, under the write lock
                 moved += self.conn.execute(
                     "UPDATE requests SET state = ?, claimed_by = NULL, claimed_at = NULL "
-                    "WHERE state = ? AND claimed_by IS ?",
-                    (QUEUED, SENDING, claimer),
+                    "WHERE state = ? AND "
+                    + ("claimed_by IS NULL" if claimer is None else "claimed_by = ?"),
+                    (QUEUED, SENDING) + (() if claimer is None else (claimer,)),
                 ).rowcount
         return moved
 
@@ -179,28 +226,34 @@ class Outbox:
                 (moment, SENDING, claimer),
             ).rowcount
 
-    def hold_moved(self, profile: str, endpoint: str) -> list[int]:
+    def hold_moved(self, profile: str, endpoint: str, route: str | None = None) -> list[int]:
         """Hold the queued requests of ``profile`` queued for another endpoint than
-        ``endpoint`` (where the account sends now), saying why; their ids.
+        ``endpoint`` (where the account sends now), or with ``route`` for another route
+        (the account's kind changed), saying why; their ids.
 
         Such a request was confirmed for the endpoint it names, and the account's key may
         now be for another: it goes nowhere until someone retries it (``retry`` with the
         new endpoint) or drops it.
         """
         sql = (
-            "SELECT id, endpoint FROM requests WHERE state = ? AND profile = ? "
-            "AND endpoint != ? ORDER BY id"
+            "SELECT id, endpoint, route FROM requests WHERE state = ? AND profile = ? "
+            "AND (endpoint != ? OR route != coalesce(?, route)) ORDER BY id"
         )
-        args = (QUEUED, profile, endpoint)
+        args = (QUEUED, profile, endpoint, route)
         if not self.conn.execute(sql, args).fetchone():
             return []  # the usual case, without taking the write lock
         with transaction(self.conn):
             rows = self.conn.execute(sql, args).fetchall()
-            for request_id, queued_for in rows:
-                self.conn.execute(
+            for request_id, queued_for, queued_route in rows:
+                answer = (
+                    moved_answer(queued_for, endpoint)
+                    if queued_for != endpoint
+                    else route_answer(queued_route, route or queued_route)
+                )
+                self.conn.execute(  # still queued: another desk may have claimed it
                     "UPDATE requests SET state = ?, held_for = ?, last_status = NULL, "
-                    "last_answer = ? WHERE id = ?",
-                    (HELD, ENDPOINT_CHANGED, moved_answer(queued_for, endpoint), request_id),
+                    "last_answer = ? WHERE id = ? AND state = ?",
+                    (HELD, ENDPOINT_CHANGED, answer, request_id, QUEUED),
                 )
         return [row[0] for row in rows]
 
@@ -257,10 +310,14 @@ class Outbox:
         return None if row is None else RequestRow.from_row(row)
 
     def _require(self, request_id: int) -> RequestRow:
-        row = self.get(request_id)
-        if row is None:
+        """The request, locked until the caller's transaction ends (on SQLite the write
+        lock already keeps it); ValueError when there is none."""
+        found = self.conn.execute(
+            f"SELECT * FROM requests WHERE id = ?{dialect(self.conn).row_lock}", (request_id,)
+        ).fetchone()
+        if found is None:
             raise ValueError(f"there is no request {request_id} in the outbox")
-        return row
+        return RequestRow.from_row(found)
 
     def _move(
         self,
@@ -314,9 +371,9 @@ class Outbox:
             request_id,
             lambda state: state.can_drop,
             "dropped",
-            "UPDATE requests SET state = ?, finished_at = max(created_at, ?) WHERE id = ?",
+            f"UPDATE requests SET state = ?, finished_at = {_LATER} WHERE id = ?",
             DROPPED,
-            utc_now(),
+            *[utc_now()] * 2,
         )
 
     def replace_body(self, request_id: int, body: str, endpoint: str | None = None) -> int:
@@ -347,6 +404,7 @@ class Outbox:
                 operator=old.operator,
                 body=body,
                 origin=f"fix:{request_id}",
+                route=old.route,  # a new body: a new message id, or Segment would drop it
             )
             return insert_requests(self.conn, [item], 1)[0]
 
@@ -356,6 +414,14 @@ def moved_answer(queued_for: str, endpoint: str) -> str:
     return (
         f"endpoint changed: queued for {queued_for}, the account now sends to {endpoint}; "
         "retry sends it there, drop gives it up"
+    )
+
+
+def route_answer(queued_route: str, route: str) -> str:
+    """Why a request is held for a change of its account's kind (Regal, Segment)."""
+    return (
+        f"account kind changed: queued to go through {queued_route.capitalize()}, the account "
+        f"now sends through {route.capitalize()}; drop it and send the contact again"
     )
 
 

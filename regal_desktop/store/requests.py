@@ -51,6 +51,9 @@ class Claimed:
     id: int
     body: str
     attempts: int  # including the one about to be made
+    route: str = "regal"  # 'regal' or 'segment'
+    message_id: str | None = None  # the base of its Segment message ids (route segment)
+    created_at: str = ""  # when it was queued (stored UTC): its Segment calls' timestamp
 
 
 class Outcome(StrEnum):
@@ -67,6 +70,11 @@ class Outcome(StrEnum):
         """The state the request is in after this outcome (a retry waits in the queue)."""
         return RequestState.QUEUED if self is Outcome.RETRY else RequestState(self.value)
 
+    @property
+    def settles(self) -> bool:
+        """Whether the request is finished with: delivered or rejected."""
+        return self in (Outcome.DELIVERED, Outcome.REJECTED)
+
 
 @dataclass(frozen=True)
 class AttemptResult:
@@ -80,6 +88,7 @@ class AttemptResult:
     outcome: Outcome
     next_attempt_at: float = 0.0  # unix time; used when outcome is RETRY
     endpoint: str | None = None  # the URL it was posted to
+    batch: str | None = None  # the Segment batch it went out in (route segment)
 
 
 @dataclass(frozen=True)

@@ -97,19 +97,46 @@ def _not_empty(value: str) -> str | None:
     return None if value.strip() else "it is empty"
 
 
+#: The channels a consent wording may name, as stored ("voice", "sms", "email").
+TEMPLATE_CHANNELS = ("voice", "sms", "email")
+
+
+def _template_problem(entry: object) -> str | None:
+    """Why one saved consent wording is not valid (the end of a sentence), or None.
+
+    ``name`` and ``text`` are required; ``channels`` (a non-empty list of
+    TEMPLATE_CHANNELS) and ``version`` (text) are optional: wordings saved before they
+    existed apply to every channel, version "1".
+    """
+    if not (
+        isinstance(entry, dict)
+        and isinstance(entry.get("name"), str)
+        and isinstance(entry.get("text"), str)
+    ):
+        return 'is not {"name": ..., "text": ...} with text in both'
+    channels = entry.get("channels", list(TEMPLATE_CHANNELS))
+    if (
+        not isinstance(channels, list)
+        or not channels
+        or any(channel not in TEMPLATE_CHANNELS for channel in channels)
+    ):
+        return f"has channels {channels!r}; expected a list of voice, sms, email"
+    if not isinstance(entry.get("version", "1"), str):
+        return f'has version {entry.get("version")!r}; expected text such as "2"'
+    return None
+
+
 def _templates(value: list[Any]) -> str | None:
     for number, entry in enumerate(value, start=1):
-        if not (
-            isinstance(entry, dict)
-            and isinstance(entry.get("name"), str)
-            and isinstance(entry.get("text"), str)
-        ):
-            return f'entry {number} is not {{"name": ..., "text": ...}} with text in both'
+        problem = _template_problem(entry)
+        if problem is not None:
+            return f"entry {number} {problem}"
     return None
 
 
 #: The account profiles besides the built-in sandbox (each checked by ``services.accounts``;
-#: one that no longer validates is skipped, the others still load).
+#: one that no longer validates is skipped, the others still load). Each has a ``kind``,
+#: ``regal`` or ``segment``; an entry saved before kinds existed is a Regal account.
 PROFILES: Setting[list[Any]] = Setting("profiles", list, [], "the account profiles", plural=True)
 #: The profile a send goes to when none is named.
 DEFAULT_PROFILE: Setting[str] = Setting("default_profile", str, "sandbox", "the default profile")
@@ -119,8 +146,9 @@ DEFAULT_REGION: Setting[str] = Setting(
 )
 #: The operator's e-mail, recorded with each send ("" for the OS user alone).
 OPERATOR_EMAIL: Setting[str] = Setting("operator_email", str, "", "the operator's e-mail")
-#: The consent wordings staff pick from (empty: the bundled ones).
-CONSENT_TEMPLATES: Setting[list[dict[str, str]]] = Setting(
+#: The consent wordings staff pick from (empty: the bundled ones): ``{"name", "text",
+#: "channels": ["voice", "sms", "email"], "version": "1"}``, the last two optional.
+CONSENT_TEMPLATES: Setting[list[dict[str, Any]]] = Setting(
     "consent_templates", list, [], "the consent texts", _templates, plural=True
 )
 #: Column mappings of the CSV import saved by name, ``{name: {"columns": {}, "defaults":
@@ -225,6 +253,7 @@ __all__ = [
     "OPERATOR_EMAIL",
     "PROFILES",
     "SETTINGS",
+    "TEMPLATE_CHANNELS",
     "WELCOME_DISMISSED",
     "Setting",
     "SettingError",

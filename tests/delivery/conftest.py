@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.servers import segment_server
+
+__all__ = ["db_path", "segment_server"]
+
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:

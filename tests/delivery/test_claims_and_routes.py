@@ -3,6 +3,8 @@ was queued for."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from regal_desktop.delivery.client import Backoff
 from regal_desktop.delivery.sender import DeliveryTarget, Sender
 from regal_desktop.sandbox import Faults, Sandbox
 from regal_desktop.store import open_store
+from regal_desktop.store.db import connect
 from regal_desktop.store.outbox import NewRequest, Outbox
 from tests.helpers.delivery import PROFILE, make_body, states
 
@@ -65,3 +68,19 @@ def test_requests_queued_for_another_endpoint_are_held_and_go_nowhere(db_path: P
         assert store.outbox.release_held(PROFILE) == 0  # a new key does not answer this
         [attempt] = store.history.attempts(here)
         assert attempt.endpoint == sandbox.url
+
+
+def test_a_claim_with_nothing_due_does_not_wait_for_a_writer(db_path: Path) -> None:
+    # A Segment batch's outcomes take a while to record; a feeder asking for more work
+    # meanwhile must not stall the sender's event loop behind that write lock.
+    with open_store(db_path) as store:
+        store.outbox.enqueue([NewRequest(PROFILE, "sandbox", "t", make_body(1))])
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    with closing(connect(db_path, timeout=0.05)) as conn, closing(writer):
+        outbox = Outbox(conn)
+        writer.execute("BEGIN IMMEDIATE")
+        assert outbox.claim(PROFILE, 10, "me", now=-1.0) == []  # queued, not yet due
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            outbox.claim(PROFILE, 10, "me")  # due: it must take the write lock
+        writer.execute("ROLLBACK")
+        assert [c.body for c in outbox.claim(PROFILE, 10, "me")] == [make_body(1)]

@@ -30,3 +30,10 @@ def test_regal_answer_shows_escape_sequences_instead_of_obeying_them() -> None:
     assert regal_answer(500, "oops\x1b]0;owned\x07") == "HTTP 500: oops\\x1b]0;owned\\x07"
     assert regal_answer(None, "refused \x1b[1m") == "refused \\x1b[1m"
     assert "\x1b" not in regal_answer(400, "x" * 299 + "\x1b[2J")
+
+
+def test_segments_answers_read_in_one_line() -> None:
+    assert regal_answer(200, '{"success": true}') == "HTTP 200: success"
+    assert regal_answer(400, '{"success": false, "message": "Invalid JSON"}') == (
+        "HTTP 400: Invalid JSON"
+    )

@@ -60,7 +60,8 @@ def test_finding_reads_as_level_path_message() -> None:
 
 
 def test_checked_splits_errors_and_warnings_and_gives_the_text() -> None:
-    checked = check(contact({"5582399": {}, NUMBER: {"smsOptIn": {"subscribed": False}}}))
+    opt_out = {"subscribed": False, "timestamp": "2026-11-20T10:00:00Z"}
+    checked = check(contact({"5582399": {}, NUMBER: {"smsOptIn": opt_out}}))
     assert [f.level for f in checked.errors] == [Level.ERROR]
     assert [f.level for f in checked.warnings] == [Level.WARNING]
     assert checked.findings == checked.errors + checked.warnings
@@ -291,12 +292,16 @@ def test_properties_without_an_event_name_warn() -> None:
 
 
 def test_numbers_are_sent_in_e164_and_findings_point_at_what_was_written() -> None:
-    checked = check(contact({"(954) 558-2399": {"smsOptIn": {"subscribed": False}}}))
+    opt_out = {"subscribed": False, "timestamp": "2026-11-20T10:00:00Z"}
+    checked = check(contact({"(954) 558-2399": {"smsOptIn": opt_out}}))
     assert list(checked.body["traits"]["phones"]) == [NUMBER]
+    # Writing the number in E.164 is information, not a warning.
     assert said(checked) == [
-        'warning: traits.phones["(954) 558-2399"]: "(954) 558-2399" will be sent as +19545582399',
-        'warning: traits.phones["(954) 558-2399"].smsOptIn: unsubscribes +1 954-558-2399 from SMS',
+        'info: traits.phones["(954) 558-2399"]: Phone (954) 558-2399 will be sent as +19545582399',
+        'warning: traits.phones["(954) 558-2399"].smsOptIn: Phone +1 954-558-2399, SMS consent: '
+        "opt-out (no more SMS to this number)",
     ]
+    assert [f.level for f in checked.infos] == [Level.INFO] and len(checked.warnings) == 1
 
 
 @pytest.mark.parametrize(
@@ -343,8 +348,8 @@ def test_email_domains_are_normalised_and_duplicates_refused() -> None:
     assert said(checked) == [
         'error: traits.emails["Jane@example.com"]: is the same e-mail address as '
         '"Jane@EXAMPLE.com"; keep one',
-        'warning: traits.emails["Jane@EXAMPLE.com"]: "Jane@EXAMPLE.com" will be sent as '
-        '"Jane@example.com"',
+        'info: traits.emails["Jane@EXAMPLE.com"]: E-mail Jane@EXAMPLE.com will be sent as '
+        "Jane@example.com",
     ]
 
 
@@ -423,21 +428,23 @@ def test_full_opt_in_has_nothing_to_say() -> None:
 
 
 def test_subscribe_without_timestamp_or_text_warns() -> None:
-    checked = check(contact({NUMBER: {"voiceOptIn": {"subscribed": True}}}))
+    checked = check(contact({NUMBER: {"label": "mobile", "voiceOptIn": {"subscribed": True}}}))
     assert said(checked) == [
-        'warning: traits.phones["+19545582399"].voiceOptIn: subscribes +1 954-558-2399 to Voice '
-        "without a timestamp: the record cannot show when consent was given (through Segment, "
-        "Regal ignores it)",
-        'warning: traits.phones["+19545582399"].voiceOptIn: subscribes +1 954-558-2399 to Voice '
-        "without the consent text that was shown",
+        'warning: traits.phones["+19545582399"].voiceOptIn: Mobile +1 954-558-2399, Voice '
+        "consent: time is missing, so the record cannot show when consent was given (through "
+        "Segment, Regal ignores it)",
+        'warning: traits.phones["+19545582399"].voiceOptIn: Mobile +1 954-558-2399, Voice '
+        "consent: consent text is missing (the words the person agreed to)",
     ]
 
 
-def test_unsubscribe_warns() -> None:
+def test_unsubscribe_warns_and_a_missing_time_is_a_finding() -> None:
     raw = {"traits": {"emails": {"jane@example.com": {"emailOptIn": {"subscribed": False}}}}}
     assert said(check(raw)) == [
-        'warning: traits.emails["jane@example.com"].emailOptIn: unsubscribes jane@example.com from '
-        "E-mail"
+        'warning: traits.emails["jane@example.com"].emailOptIn: E-mail jane@example.com, E-mail '
+        "consent: opt-out (no more E-mail to this address)",
+        'warning: traits.emails["jane@example.com"].emailOptIn: E-mail jane@example.com, E-mail '
+        "consent: time is missing, so the record cannot show when consent was withdrawn",
     ]
 
 
@@ -445,8 +452,8 @@ def test_ip_is_normalised_and_a_bad_ip_is_an_error() -> None:
     checked = check(contact({NUMBER: {"smsOptIn": CONSENT | {"ip": "2001:DB8::0001"}}}))
     assert checked.body["traits"]["phones"][NUMBER]["smsOptIn"]["ip"] == "2001:db8::1"
     assert said(check(contact({NUMBER: {"smsOptIn": CONSENT | {"ip": "localhost"}}}))) == [
-        'error: traits.phones["+19545582399"].smsOptIn.ip: "localhost" is not an IPv4 or IPv6 '
-        "address"
+        'error: traits.phones["+19545582399"].smsOptIn.ip: Phone +1 954-558-2399, SMS consent: '
+        'the IP address "localhost" is not an IPv4 or IPv6 address'
     ]
 
 

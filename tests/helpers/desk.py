@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from regal_desktop.context import open_context
 from regal_desktop.delivery.keys import KeyStore
+from regal_desktop.domain.model import Channel
 from regal_desktop.services.accounts import AccountProfile
 from regal_desktop.services.consent_texts import ConsentTemplate
 from regal_desktop.ui.editor.editor import Editor
@@ -28,8 +29,12 @@ FIXED_NOW = datetime(2026, 11, 25, 14, 3, 7, 250, tzinfo=timezone(timedelta(hour
 FIXED_NOW_TEXT = "2026-11-25T14:03:07-05:00"
 
 TEMPLATES = [
-    ConsentTemplate("Marketing calls", "I agree to receive marketing calls from Example Co."),
-    ConsentTemplate("Marketing texts", "I agree to receive marketing texts from Example Co."),
+    ConsentTemplate(
+        "Marketing calls", "I agree to receive marketing calls from Example Co.", (Channel.VOICE,)
+    ),
+    ConsentTemplate(
+        "Marketing texts", "I agree to receive marketing texts from Example Co.", (Channel.SMS,)
+    ),
 ]
 
 

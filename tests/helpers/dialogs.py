@@ -25,14 +25,17 @@ class ScriptedDialogs(Dialogs):
         self.open_answer: Path | None = None
         self.save_answer: Path | None = None
         self.restore_answer = False
+        self.replacement_answer: str | None = None
         # Sending
         self.confirm_answer = False
+        self.restate_answer = True
         self.key_answers: list[str | None] = []
         self.drop_answer = True
         # History, contacts, the import
         self.export_path: Path | None = None
         self.import_path: Path | None = None
         self.rejected_path: Path | None = None
+        self.events_path: Path | None = None
         self.mapping_name: str | None = None
         self.cancel_answer = True
         # What was asked and shown
@@ -69,6 +72,14 @@ class ScriptedDialogs(Dialogs):
         self.asked.append("restore")
         return self.restore_answer
 
+    def ask_replacement(self, parent: QWidget, what: str, old: str) -> str | None:
+        self.asked.append(f"replace {old}")
+        return self.replacement_answer
+
+    def confirm_restate(self, parent: QWidget, count: int) -> bool:
+        self.asked.append(f"restate {count}")
+        return self.restate_answer
+
     def confirm_send(self, parent: QWidget, confirmation: Confirmation) -> bool:
         self.confirmations.append(confirmation)
         return self.confirm_answer
@@ -90,6 +101,10 @@ class ScriptedDialogs(Dialogs):
 
     def ask_rejected_path(self, parent: QWidget, suggested: Path) -> Path | None:
         return self.rejected_path
+
+    def ask_events_path(self, parent: QWidget, folder: Path) -> Path | None:
+        self.asked.append("events file")
+        return self.events_path
 
     def ask_mapping_name(self, parent: QWidget, suggested: str) -> str | None:
         return self.mapping_name

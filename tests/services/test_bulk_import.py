@@ -86,9 +86,11 @@ def test_every_kind_of_bad_cell_is_rejected_with_its_line_and_reason() -> None:
         "unsubscribed (or yes/no, true/false, 1/0), or leave it empty for No status",
         4: 'traits.phones["555-12"]: "555-12" has too few digits for its country',
         5: reasons[5],
-        6: 'traits.phones["+19545582399"].smsOptIn.ip: "300.1.2.3" is not an IPv4 or IPv6 address',
-        7: 'traits.phones["+19545582399"].smsOptIn.timestamp: "25/11/2026 09:00" is not a '
-        "timestamp; write it like 2020-08-25T21:23:43Z or 2000-08-20 09:12:28 -04:00",
+        6: 'traits.phones["+19545582399"].smsOptIn.ip: Phone +1 954-558-2399, SMS consent: the '
+        'IP address "300.1.2.3" is not an IPv4 or IPv6 address',
+        7: 'traits.phones["+19545582399"].smsOptIn.timestamp: Phone +1 954-558-2399, SMS '
+        'consent: the time "25/11/2026 09:00" is not a timestamp; write it like '
+        "2020-08-25T21:23:43Z or 2000-08-20 09:12:28 -04:00",
         8: 'column "phoneIsPrimary": "primary" is not true or false; write true/false, '
         "yes/no or 1/0, or leave it empty",
         9: 'column "smsOptIn" is set but the row has no phone',

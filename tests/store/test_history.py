@@ -13,6 +13,12 @@ from tests.helpers.store import opt_in_body, request
 PHONE = "+19545582399"
 
 
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Each test here runs on SQLite and on PostgreSQL (``any_store``)."""
+    return any_store
+
+
 def deliver(store: Store, request_id: int, finished_at: str) -> None:
     store.outbox.claim("production", 1, "host:1")
     store.outbox.record(
@@ -166,6 +172,15 @@ def test_evidence_rows_carry_everything_an_auditor_asks_for(
         "state": "delivered",
         "request_id": story["opt_in"],
         "sha256": hashlib.sha256(body.encode()).hexdigest(),
+        # Nothing was known of the number when it was queued: a change, with no notes.
+        "change": "change",
+        "was": None,
+        "reason": None,
+        "proof": None,
+        "method": None,
+        "received_at": None,
+        "template": None,
+        "template_version": None,
     }
     assert rows[1]["accepted_at"] is None  # rejected: Regal never accepted it
     assert [r["request_id"] for r in store.history.evidence(contact="jane@example.com")] == [

@@ -13,6 +13,8 @@ import pytest
 
 from regal_desktop.store import NotADatabaseError, Store, StoreError, open_store, operator_name
 from regal_desktop.store.db import SCHEMA_VERSION
+from tests.conftest import MemoryKeyring
+from tests.helpers.postgres import PASSWORD_USER, PostgresServer
 from tests.helpers.store import opt_in_body, request
 
 GARBAGE = b"This is a spreadsheet, not a database.\n" * 200
@@ -147,3 +149,58 @@ def test_operator_name_is_the_os_user_plus_the_configured_email(
 
     monkeypatch.setattr(getpass, "getuser", no_user)
     assert operator_name() == "unknown"
+
+
+def test_the_store_is_the_sqlite_file_unless_a_team_database_is_named(tmp_path: Path) -> None:
+    from regal_desktop.paths import app_paths, database_location
+
+    paths = app_paths({"REGAL_DESKTOP_HOME": str(tmp_path / "home")}).ensure()
+    url = "postgresql://alice@db.example.com:5433/team"
+
+    assert database_location(paths, {}) == paths.database
+    paths.database_setting.write_text(url + "\n", encoding="utf-8")
+    assert database_location(paths, {}) == url
+    other = "postgresql://bob@elsewhere/team"
+    assert database_location(paths, {"REGAL_DESKTOP_DATABASE": other}) == other
+    paths.database_setting.write_text("not a url\n", encoding="utf-8")
+    assert database_location(paths, {}) == paths.database
+
+
+def test_the_context_opens_the_team_database_with_the_keychain_password(
+    postgres_server: PostgresServer,
+    postgres_url: str,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from regal_desktop.context import open_context
+    from regal_desktop.store import db
+
+    secret = "correct-horse-battery-staple"
+    postgres_server.admin(f"CREATE ROLE {PASSWORD_USER} LOGIN PASSWORD '{secret}'")
+    try:
+        name = postgres_url.rsplit("/", 1)[1]
+        postgres_server.admin(f"ALTER DATABASE {name} OWNER TO {PASSWORD_USER}")
+        url = postgres_server.url(name, user=PASSWORD_USER)
+        monkeypatch.setenv("REGAL_DESKTOP_DATABASE", url)
+        monkeypatch.delenv("PGPASSWORD", raising=False)
+        monkeypatch.setenv("PGPASSFILE", str(postgres_server.folder / "no-pgpass"))
+        monkeypatch.setattr(db, "_passwords", {})
+
+        with pytest.raises(StoreError) as refused:
+            open_context()
+        assert "refused the sign-in" in str(refused.value)
+
+        memory_keyring.set_password("regal-desktop", "database", secret)
+        ctx = open_context()
+        try:
+            assert ctx.store.kind == "postgresql"
+            assert ctx.database == url
+            assert ctx.store.describe().endswith(f"/{name}")
+        finally:
+            ctx.close()
+        assert secret not in str(refused.value)
+    finally:
+        postgres_server.admin(
+            f"DROP DATABASE IF EXISTS {postgres_url.rsplit('/', 1)[1]} WITH (FORCE)"
+        )
+        postgres_server.admin(f"DROP ROLE IF EXISTS {PASSWORD_USER}")

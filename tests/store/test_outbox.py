@@ -6,18 +6,25 @@ import dataclasses
 import hashlib
 import json
 import re
-import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from regal_desktop.store import AttemptResult, Outcome, Store, open_store
-from regal_desktop.store.claimers import this_claimer
+from regal_desktop.store import AttemptResult, Location, Outcome, Store, open_store
+from regal_desktop.store.claimers import LEASE, this_claimer
+from regal_desktop.store.db import DatabaseError
 from tests.helpers.store import opt_in_body, request
 
 T0 = "2024-05-01T10:00:00.000Z"
 T1 = "2024-05-01T10:00:01.000Z"
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Each test here runs on SQLite and on PostgreSQL (``any_store``)."""
+    return any_store
 
 
 def queued_before_t0(store: Store) -> None:
@@ -49,7 +56,13 @@ def test_enqueue_stores_exact_body_with_sha256_and_consent_rows(store: Store) ->
     assert [tuple(change) for change in changes] == [("+19545582399", "voice", 1)]
 
 
-def test_enqueue_of_ten_thousand_is_one_transaction(store: Store) -> None:
+def test_enqueue_of_ten_thousand_is_one_transaction(db_path: Path) -> None:
+    """SQLite: the statements traced (PostgreSQL's one transaction: the next test)."""
+    with open_store(db_path) as store:
+        _enqueue_ten_thousand_in_one_transaction(store)
+
+
+def _enqueue_ten_thousand_in_one_transaction(store: Store) -> None:
     items = [request(opt_in_body(f"+1954555{n:04d}")) for n in range(10_000)]
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
@@ -71,7 +84,7 @@ def test_a_failure_midway_leaves_nothing_queued(store: Store) -> None:
     # A NULL profile breaks a NOT NULL constraint on the 51st insert.
     items[50] = request(opt_in_body("+19545550050"), profile=None)  # type: ignore[arg-type]
 
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(DatabaseError):
         store.outbox.enqueue(items)
 
     assert store.conn.execute("SELECT count(*) FROM requests").fetchone()[0] == 0
@@ -107,12 +120,14 @@ def test_claim_takes_due_requests_of_one_profile_oldest_first(store: Store) -> N
     assert [c.id for c in store.outbox.claim("staging", 10, "host:1")] == [other]
 
 
-def test_two_connections_never_claim_the_same_request(store: Store, db_path: Path) -> None:
+def test_two_connections_never_claim_the_same_request(
+    store: Store, store_location: Location
+) -> None:
     store.outbox.enqueue([request(opt_in_body(f"+1954555{n:04d}")) for n in range(600)])
     claimed: dict[str, list[int]] = {"a": [], "b": []}
 
     def sender(name: str) -> None:
-        with open_store(db_path) as own:
+        with open_store(store_location) as own:
             while batch := own.outbox.claim("production", 7, name):
                 claimed[name].extend(c.id for c in batch)
 
@@ -183,7 +198,8 @@ def test_recover_requeues_only_rows_of_senders_that_are_gone(store: Store) -> No
     store.outbox.claim("production", 1, "elsewhere.example.com:1")
     store.outbox.claim("production", 1, "not a claimer")
 
-    assert store.outbox.recover() == 2
+    assert store.outbox.recover() == 1  # another host's claim lives while its lease does
+    assert store.outbox.recover(now=time.time() + 2 * LEASE) == 1
 
     states = {request_id: store.outbox.get(request_id).state for request_id in ids}  # type: ignore[union-attr]
     assert states == {ids[0]: "sending", ids[1]: "queued", ids[2]: "queued"}

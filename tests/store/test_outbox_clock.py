@@ -3,10 +3,18 @@ back, a person can cut any wait short, and recorded times never go back."""
 
 from __future__ import annotations
 
+import pytest
+
 from regal_desktop.store import AttemptResult, Outcome, Store
 from tests.helpers.store import opt_in_body, request
 
 DAY = 86_400.0
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Each test here runs on SQLite and on PostgreSQL (``any_store``)."""
+    return any_store
 
 
 def parked(store: Store, count: int, until: float) -> list[int]:

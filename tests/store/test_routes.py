@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+
 from regal_desktop.store import Store
 from tests.helpers.store import opt_in_body, request
 
 OLD = "https://old.example.com/events"
 NEW = "https://new.example.com/events"
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Each test here runs on SQLite and on PostgreSQL (``any_store``)."""
+    return any_store
 
 
 def test_only_requests_queued_for_another_endpoint_are_held(store: Store) -> None:

@@ -18,6 +18,12 @@ from regal_desktop.store.settings import (
 )
 
 
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Each test here runs on SQLite and on PostgreSQL (``any_store``)."""
+    return any_store
+
+
 def test_every_setting_has_its_own_key_a_valid_default_and_no_secret_name() -> None:
     keys = [setting.key for setting in SETTINGS]
     assert len(keys) == len(set(keys))

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 
 import pytest
 
 from regal_desktop.store import Outcome, Store
-from regal_desktop.store.db import MIGRATIONS
+from regal_desktop.store.db import MIGRATIONS, DatabaseError
 from regal_desktop.store.states import ALLOWED_WORDS, RequestState
 from tests.helpers.store import opt_in_body, request
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Each test here runs on SQLite and on PostgreSQL (``any_store``)."""
+    return any_store
+
 
 Q, S, H, R, D, X = (
     RequestState.QUEUED,
@@ -107,5 +113,5 @@ def test_rows_carry_the_enum_and_counts_every_state(store: Store) -> None:
 
 def test_a_state_the_database_refuses(store: Store) -> None:
     store.outbox.enqueue([request(opt_in_body("+19545582399", "sms"))])
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(DatabaseError):
         store.conn.execute("UPDATE requests SET state = 'lost'")

@@ -17,11 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from regal_desktop.domain.consent import change_word, format_point
+from regal_desktop.domain.consent import OPT_OUT_METHODS, change_word, count_words, format_point
 from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
 from regal_desktop.services.clock import local_time
 from regal_desktop.store import Store
 from regal_desktop.store.history import TimelineEntry
+from regal_desktop.ui.reconcile.timeline_rows import (
+    RegalEntry,
+    regal_cell,
+    regal_count,
+    regal_details,
+    timeline_rows,
+)
 from regal_desktop.ui.shell.style import error_color, good_color
 from regal_desktop.ui.shell.table_model import RowsModel, rows_view
 
@@ -42,9 +49,18 @@ _TEXT_COLUMN = 3
 TEXT_COLUMN_MAX = 280
 
 
+def change_words(entry: TimelineEntry) -> str:
+    """``Opt-in``, ``Opt-out``, or ``Opt-in (restated)`` for a restatement of the known
+    state, which changed nothing."""
+    word = change_word(entry.subscribed).capitalize()
+    return word if entry.is_change else f"{word} (restated)"
+
+
 def entry_details(entry: TimelineEntry) -> str:
     """The whole of one change, a line per field, for the detail pane."""
-    lines = (
+    known = "nothing" if entry.was is None else change_word(entry.was)
+    lines: tuple[tuple[str, str], ...] = (
+        ("Change", f"{change_words(entry)}; known before: {known}"),
         ("Consent text", entry.text or "—"),
         ("IP", entry.ip or "—"),
         ("Consent time", entry.timestamp or "—"),
@@ -52,6 +68,14 @@ def entry_details(entry: TimelineEntry) -> str:
         ("Operator", entry.operator),
         ("Status", status_words(entry)),
     )
+    notes = (
+        ("Reason", entry.reason),
+        ("Proof", entry.proof),
+        ("Received by", OPT_OUT_METHODS.get(entry.method or "", entry.method)),
+        ("Received at", local_time(entry.received_at) if entry.received_at else None),
+        ("Wording", " ".join(filter(None, (entry.template, entry.template_version))) or None),
+    )
+    lines += tuple((label, str(value)) for label, value in notes if value)
     return "\n".join(f"{label}: {value}" for label, value in lines)
 
 
@@ -61,8 +85,8 @@ def status_words(entry: TimelineEntry) -> str:
     return f"{words} {local_time(entry.finished_at)}" if entry.finished_at else words
 
 
-class TimelineModel(RowsModel[TimelineEntry]):
-    """The consent changes of one point, oldest first."""
+class TimelineModel(RowsModel[TimelineEntry | RegalEntry]):
+    """The consent changes of one point, oldest first, with Regal's events among them."""
 
     columns = COLUMNS
 
@@ -72,9 +96,11 @@ class TimelineModel(RowsModel[TimelineEntry]):
 
     def show_point(self, point: str | None, channel: str | None = None) -> None:
         """Show the changes of ``point`` (on ``channel``, or all); None empties the table."""
-        self.set_rows(self._store.history.consent_timeline(point, channel) if point else [])
+        self.set_rows(timeline_rows(self._store, point, channel) if point else [])
 
-    def cell(self, item: TimelineEntry, column: int, role: int) -> Any:
+    def cell(self, item: TimelineEntry | RegalEntry, column: int, role: int) -> Any:
+        if isinstance(item, RegalEntry):  # marked "Regal" (ui/reconcile/timeline_rows.py)
+            return regal_cell(item, column, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(item, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == _TEXT_COLUMN:
@@ -88,7 +114,7 @@ class TimelineModel(RowsModel[TimelineEntry]):
         values = (
             local_time(entry.queued_at),
             entry.channel.label,
-            change_word(entry.subscribed).capitalize(),
+            change_words(entry),
             entry.text or "",
             entry.ip or "",
             entry.timestamp or "",
@@ -183,12 +209,18 @@ class TimelineView(QWidget):
         elif count == 0:
             self.summary.setText("No consent change was ever sent for this from this desk.")
         else:
-            self.summary.setText(f"{count} change{'' if count == 1 else 's'}, oldest first")
+            rows = [self.model.row_at(row) for row in range(count)]
+            ours = [entry for entry in rows if isinstance(entry, TimelineEntry)]
+            changes = sum(entry.is_change for entry in ours)
+            words = count_words(changes, len(ours) - changes) + regal_count(rows)
+            self.summary.setText(f"{words}, oldest first")
 
     def _show_detail(self) -> None:
         index = self.table.currentIndex()
         if index.isValid() and 0 <= index.row() < self.model.rowCount():
-            self.detail.setText(entry_details(self.model.row_at(index.row())))
+            row = self.model.row_at(index.row())
+            shown = regal_details(row) if isinstance(row, RegalEntry) else entry_details(row)
+            self.detail.setText(shown)
             self.detail.show()
         else:
             self.detail.clear()

@@ -50,10 +50,18 @@ class ContactListModel(RowsModel[ContactSummary]):
             item.name,
             format_point(item.display),
             item.user_id or "",
-            ", ".join(format_point(p) for p in item.phones),
-            ", ".join(item.emails),
+            _listed(item.phones, item.retired),
+            _listed(item.emails, item.retired),
         )
         return values[column]
+
+
+def _listed(points: tuple[str, ...], retired: frozenset[str]) -> str:
+    """``+1 954-558-2399, +1 954-555-0100 (retired)``: a retired point says so in words."""
+    return ", ".join(
+        format_point(p) + (" (retired)" if p in retired or p.lower() in retired else "")
+        for p in points
+    )
 
 
 class DirectoryView(QWidget):

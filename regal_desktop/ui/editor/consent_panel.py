@@ -1,7 +1,9 @@
 """The consent of the selected phone (voice, SMS) or e-mail address (e-mail).
 
-Per channel: No status / Subscribed / Unsubscribed, the consent text (from the managed
-templates, so the words recorded are the words shown), IP, timestamp with "Now", source.
+Per channel: what is known (from the directory) and whether the draft changes it; No
+status / Subscribed / Unsubscribed; for an opt-in the wording (the channel's templates by
+name, its words in full); for an opt-out how and when it was received; IP, time (never
+filled unasked: "Now" does it) and source. "Revert to known" puts the point back.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from typing import Literal
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -26,12 +28,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from regal_desktop.domain.consent import CONSENT_WORDS
-from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
-from regal_desktop.domain.normalise import format_phone, normalise_email, normalise_phone
-from regal_desktop.services.consent_texts import ConsentTemplate
+from regal_desktop.domain.consent import CONSENT_WORDS, OPT_OUT_METHODS
+from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel, ConsentState
+from regal_desktop.domain.normalise import (
+    TIMESTAMP_PLACEHOLDER,
+    format_phone,
+    normalise_email,
+    normalise_phone,
+)
+from regal_desktop.services.consent_texts import (
+    ConsentTemplate,
+    for_channel,
+    matching_template,
+    wording_problem,
+)
+from regal_desktop.ui.editor.consent_inputs import ReplacingLineEdit, WordsEdit
 from regal_desktop.ui.editor.document import ContactDocument
 from regal_desktop.ui.editor.draft import Consent, EmailRow, PhoneRow
+from regal_desktop.ui.editor.known import KNOWN_SOURCE, known_words, same_consent
+from regal_desktop.ui.editor.undo_keys import DocumentUndoKeys
 from regal_desktop.ui.shell.style import indicator_style
 
 #: The state buttons, in order: each state with its words.
@@ -40,6 +55,13 @@ _STATES = tuple(CONSENT_WORDS.items())
 #: Audit fields of a consent that are single lines, with their labels.
 _TEXT_FIELDS = (("ip", "IP address"), ("timestamp", "Time"), ("source", "Source"))
 
+#: The first entry of the wording list: words typed, not a saved wording.
+CUSTOM_WORDS = "Custom words"
+#: The first entry of the opt-out methods: not said.
+NO_METHOD = "Not recorded"
+
+Target = tuple[Literal["phones", "emails"], int]
+
 
 def _point_words(point: PhoneRow | EmailRow) -> str:
     """A number or address as people read it (as typed while it cannot be read)."""
@@ -47,6 +69,16 @@ def _point_words(point: PhoneRow | EmailRow) -> str:
         e164 = normalise_phone(point.number).e164
         return format_phone(e164) if e164 else point.number.strip()
     return normalise_email(point.address)[0] or point.address.strip()
+
+
+def changed_words(draft: Consent, known: Consent | None) -> str:
+    """What the mark next to the known state says ("" when the draft sends what is known)."""
+    baseline = known or Consent()
+    if same_consent(draft, baseline):
+        return ""
+    if baseline.state is ConsentState.NO_STATUS:
+        return "✎ New: not known before"
+    return "✎ Changed from known"
 
 
 class ChannelConsentEditor(QGroupBox):
@@ -62,9 +94,27 @@ class ChannelConsentEditor(QGroupBox):
         super().__init__(channel.label, parent)
         self._document = document
         self.channel = channel
-        self._target: tuple[Literal["phones", "emails"], int] | None = None
+        self.templates = for_channel(templates, channel)
+        #: Every wording, to tell one written for another channel.
+        self._all_templates = list(templates)
+        self._target: Target | None = None
+        self._showing = False
         prefix = channel.value
         self.setObjectName(f"{prefix}ConsentEditor")
+        undo_keys = DocumentUndoKeys(self)
+
+        self.known_label = QLabel("Known: nothing")
+        self.known_label.setObjectName(f"{prefix}KnownLabel")
+        self.known_label.setWordWrap(True)
+        self.changed_label = QLabel()
+        self.changed_label.setObjectName(f"{prefix}ChangedLabel")
+        bold = QFont(self.changed_label.font())
+        bold.setBold(True)
+        self.changed_label.setFont(bold)
+        self.changed_label.hide()
+        known_row = QHBoxLayout()
+        known_row.addWidget(self.known_label, 1)
+        known_row.addWidget(self.changed_label)
 
         self.state_buttons = QButtonGroup(self)
         states = QHBoxLayout()
@@ -79,63 +129,113 @@ class ChannelConsentEditor(QGroupBox):
         states.addStretch()
         self.state_buttons.idClicked.connect(self._state_clicked)
 
-        self.text_edit = QComboBox()
-        self.text_edit.setEditable(True)
-        self.text_edit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.text_edit.setObjectName(f"{prefix}TextEdit")
-        self.text_edit.setAccessibleName(f"{channel.label} consent text")
-        self.text_edit.setSizeAdjustPolicy(
+        self.wording_combo = QComboBox()
+        self.wording_combo.setObjectName(f"{prefix}WordingCombo")
+        self.wording_combo.setAccessibleName(f"{channel.label} consent wording")
+        self._fill_wordings()
+        self.wording_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.text_edit.setMinimumContentsLength(20)
-        for template in templates:
-            self.text_edit.addItem(template.text)
-            self.text_edit.setItemData(
-                self.text_edit.count() - 1, template.name, Qt.ItemDataRole.ToolTipRole
-            )
-        self.text_edit.setCurrentIndex(-1)
-        line = self.text_edit.lineEdit()
-        assert line is not None  # the combo is editable
-        line.setPlaceholderText("The exact words the person agreed to")
-        line.textEdited.connect(lambda text: self._set(text=text))
-        line.editingFinished.connect(document.end_typing)
-        self.text_edit.activated.connect(
-            lambda index: self._set(text=self.text_edit.itemText(index))
-        )
+        self.wording_combo.setMinimumContentsLength(16)
+        self.wording_combo.activated.connect(self._wording_chosen)
+
+        self.text_edit = WordsEdit()
+        self.text_edit.setObjectName(f"{prefix}TextEdit")
+        self.text_edit.setAccessibleName(f"{channel.label} consent text")
+        self.text_edit.setPlaceholderText("The exact words the person agreed to")
+        self.text_edit.textChanged.connect(self._text_typed)
+        self.text_edit.editingFinished.connect(document.end_typing)
+        self.text_edit.installEventFilter(undo_keys)
+        self.wording_warning = QLabel()
+        self.wording_warning.setObjectName(f"{prefix}WordingWarning")
+        self.wording_warning.setWordWrap(True)
+        self.wording_warning.hide()
+
+        self.method_combo = QComboBox()
+        self.method_combo.setObjectName(f"{prefix}MethodCombo")
+        self.method_combo.setAccessibleName(f"{channel.label} opt-out: how received")
+        self.method_combo.addItem(NO_METHOD, "")
+        for method, words in OPT_OUT_METHODS.items():
+            self.method_combo.addItem(words, method)
+        self.method_combo.activated.connect(self._method_chosen)
 
         self.line_edits: dict[str, QLineEdit] = {}
-        for name, words in _TEXT_FIELDS:
-            edit = QLineEdit()
-            edit.setObjectName(f"{prefix}{name.title()}Edit")
+        for name, words in (*_TEXT_FIELDS, ("received_at", "Received at")):
+            edit = ReplacingLineEdit() if name in ("timestamp", "received_at") else QLineEdit()
+            edit.setObjectName(f"{prefix}{name.title().replace('_', '')}Edit")
             edit.setAccessibleName(f"{channel.label} consent {words.lower()}")
             edit.textEdited.connect(lambda text, name=name: self._set(**{name: text}))
             edit.editingFinished.connect(document.end_typing)
             self.line_edits[name] = edit
         self.line_edits["ip"].setPlaceholderText("e.g. 203.0.113.7")
-        self.line_edits["timestamp"].setPlaceholderText("YYYY-MM-DD HH:MM:SS +HH:MM")
+        for name in ("timestamp", "received_at"):
+            self.line_edits[name].setPlaceholderText(TIMESTAMP_PLACEHOLDER)
+            self.line_edits[name].setToolTip(
+                f"Type the time as {TIMESTAMP_PLACEHOLDER} (or …T14:02:00Z), or click Now"
+            )
         self.line_edits["source"].setPlaceholderText("e.g. web form, call, import")
-        self.now_button = QPushButton("Now")
-        self.now_button.setObjectName(f"{prefix}NowButton")
-        self.now_button.setAccessibleName(f"Set {channel.label} consent time to now")
-        self.now_button.setToolTip("Fill in the current local time with its offset")
-        self.now_button.clicked.connect(self._fill_now)
+        self.now_button = self._now_button(prefix, "Now", "consent time", self._fill_now)
+        self.received_now_button = self._now_button(
+            f"{prefix}Received", "Now", "opt-out received time", self._fill_received_now
+        )
 
-        time_row = QHBoxLayout()
-        time_row.addWidget(self.line_edits["timestamp"], 1)
-        time_row.addWidget(self.now_button)
-        form = QFormLayout(self)
-        form.addRow("State", states)
-        form.addRow("Text", self.text_edit)
-        form.addRow("IP address", self.line_edits["ip"])
-        form.addRow("Time", time_row)
-        form.addRow("Source", self.line_edits["source"])
+        self.form = QFormLayout(self)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.addRow(known_row)  # the whole width: it says "Known: ..." itself
+        self.form.addRow("State", states)
+        self.form.addRow("Wording", self.wording_combo)
+        self.form.addRow("Words", self.text_edit)
+        self.form.addRow("", self.wording_warning)
+        self.form.addRow("How received", self.method_combo)
+        self._received_row = self._with_now(
+            self.line_edits["received_at"], self.received_now_button
+        )
+        self.form.addRow("Received at", self._received_row)
+        self.form.addRow("IP address", self.line_edits["ip"])
+        self.form.addRow("Time", self._with_now(self.line_edits["timestamp"], self.now_button))
+        self.form.addRow("Source", self.line_edits["source"])
+        self._show_rows(Consent())
+
+    def set_templates(self, templates: list[ConsentTemplate]) -> None:
+        """Offer these wordings from now on (Settings saved new ones)."""
+        self.templates = for_channel(templates, self.channel)
+        self._all_templates = list(templates)
+        self._fill_wordings()
+
+    def _fill_wordings(self) -> None:
+        self.wording_combo.clear()
+        self.wording_combo.addItem(CUSTOM_WORDS)
+        for template in self.templates:
+            self.wording_combo.addItem(f"{template.name} (v{template.version})")
+            self.wording_combo.setItemData(
+                self.wording_combo.count() - 1, template.text, Qt.ItemDataRole.ToolTipRole
+            )
+
+    def _now_button(self, prefix: str, text: str, what: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(f"{prefix}NowButton")
+        button.setAccessibleName(f"Set {self.channel.label} {what} to now")
+        button.setToolTip("Fill in the current local time with its offset")
+        button.clicked.connect(slot)
+        return button
+
+    @staticmethod
+    def _with_now(edit: QLineEdit, button: QPushButton) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(edit, 1)
+        row.addWidget(button)
+        return row
 
     def focus_chain(self) -> list[QWidget]:
         """The inputs in tab order (the state buttons count as one stop)."""
         edits = self.line_edits
         return [
             *self.state_buttons.buttons(),
+            self.wording_combo,
             self.text_edit,
+            self.method_combo,
+            edits["received_at"],
+            self.received_now_button,
             edits["ip"],
             edits["timestamp"],
             self.now_button,
@@ -143,20 +243,56 @@ class ChannelConsentEditor(QGroupBox):
         ]
 
     def show_consent(
-        self, target: tuple[Literal["phones", "emails"], int], consent: Consent
+        self, target: Target, consent: Consent, known: Consent | None, source: str = KNOWN_SOURCE
     ) -> None:
-        """Show a consent; only fields whose text differs are touched (keeps the cursor)."""
+        """Show a consent beside the known one (None: the point is not known); only
+        fields whose text differs are touched (keeps the cursor)."""
         self._target = target
-        number = next(i for i, (state, _) in enumerate(_STATES) if state is consent.state)
-        button = self.state_buttons.button(number)
-        if not button.isChecked():
-            button.setChecked(True)
-        if self.text_edit.currentText() != consent.text:
-            self.text_edit.setCurrentText(consent.text)
-        for name, edit in self.line_edits.items():
-            value = getattr(consent, name)
-            if edit.text() != value:
-                edit.setText(value)
+        self._showing = True
+        try:
+            number = next(i for i, (state, _) in enumerate(_STATES) if state is consent.state)
+            button = self.state_buttons.button(number)
+            if not button.isChecked():
+                button.setChecked(True)
+            if self.text_edit.toPlainText() != consent.text:
+                self.text_edit.setPlainText(consent.text)
+            chosen = matching_template(consent.text, self.channel, self.templates)
+            self.wording_combo.setCurrentIndex(
+                self.templates.index(chosen) + 1 if chosen is not None else 0
+            )
+            self.method_combo.setCurrentIndex(max(0, self.method_combo.findData(consent.method)))
+            for name, edit in self.line_edits.items():
+                value = getattr(consent, name)
+                if edit.text() != value:
+                    edit.setText(value)
+        finally:
+            self._showing = False
+        self._show_known(consent, known, source)
+        self._show_rows(consent)
+
+    def _show_known(self, consent: Consent, known: Consent | None, source: str) -> None:
+        self.known_label.setText(known_words(known, source))
+        mark = changed_words(consent, known)
+        self.changed_label.setText(mark)
+        self.changed_label.setVisible(bool(mark))
+        self.setTitle(f"{self.channel.label}: changed" if mark else self.channel.label)
+        self.setProperty("changed", bool(mark))
+
+    def _show_rows(self, consent: Consent) -> None:
+        opt_out = consent.state is ConsentState.UNSUBSCRIBED
+        # An opt-out has its own words (how and when it was received); the consent text
+        # is for the words agreed to, and stays in view while it holds any (it is sent).
+        self.form.setRowVisible(self.wording_combo, not opt_out)
+        self.form.setRowVisible(self.text_edit, not opt_out or bool(consent.text.strip()))
+        self.form.setRowVisible(self.method_combo, opt_out)
+        self.form.setRowVisible(self._received_row, opt_out)
+        problem = (
+            wording_problem(consent.text, self.channel, self._all_templates)
+            if consent.state is not ConsentState.NO_STATUS
+            else None
+        )
+        self.wording_warning.setText(f"⚠ Wording: {problem}" if problem else "")
+        self.form.setRowVisible(self.wording_warning, problem is not None)
 
     def focus_field(self, name: str) -> None:
         """Put the keyboard focus on ``subscribed``, ``text``, ``ip``, ``timestamp``..."""
@@ -164,13 +300,15 @@ class ChannelConsentEditor(QGroupBox):
             self.line_edits[name].setFocus()
         elif name == "text":
             self.text_edit.setFocus()
+        elif name == "method":
+            self.method_combo.setFocus()
         else:
             checked = self.state_buttons.checkedButton()
             if checked is not None:
                 checked.setFocus()
 
     def _set(self, **changes: object) -> None:
-        if self._target is not None:
+        if self._target is not None and not self._showing:
             table, row = self._target
             self._document.set_consent(table, row, self.channel, **changes)
 
@@ -178,10 +316,38 @@ class ChannelConsentEditor(QGroupBox):
         self._document.end_typing()
         self._set(state=_STATES[number][0])
 
+    def _wording_chosen(self, index: int) -> None:
+        if index <= 0:
+            return
+        template = self.templates[index - 1]
+        self._document.end_typing()
+        self._set(text=template.text, template=template.name, template_version=template.version)
+        self._document.end_typing()
+
+    def _text_typed(self) -> None:
+        if self._showing:
+            return
+        text = self.text_edit.toPlainText()
+        chosen = matching_template(text, self.channel, self.templates)
+        self._set(
+            text=text,
+            template=chosen.name if chosen else "",
+            template_version=chosen.version if chosen else "",
+        )
+
+    def _method_chosen(self, index: int) -> None:
+        self._document.end_typing()
+        self._set(method=str(self.method_combo.itemData(index) or ""))
+
     def _fill_now(self) -> None:
         if self._target is not None:
             table, row = self._target
             self._document.fill_timestamp_now(table, row, self.channel)
+
+    def _fill_received_now(self) -> None:
+        if self._target is not None:
+            table, row = self._target
+            self._document.fill_received_now(table, row, self.channel)
 
 
 class ConsentPanel(QWidget):
@@ -199,16 +365,29 @@ class ConsentPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("consentPanel")
         self._document = document
-        self._target: tuple[Literal["phones", "emails"], int] | None = None
+        #: Every consent wording staff pick from (the editors show their channel's).
+        self.templates = list(templates)
+        self._target: Target | None = None
         self.editors = {
             channel: ChannelConsentEditor(document, channel, templates)
             for channel in (*PHONE_CHANNELS, *EMAIL_CHANNELS)
         }
+        #: "Revert to known" of the phone page and of the e-mail page.
+        self.revert_buttons: dict[str, QPushButton] = {}
         phone_page, email_page = QWidget(), QWidget()
-        phone_layout = QVBoxLayout(phone_page)
-        email_layout = QVBoxLayout(email_page)
-        for layout, channels in ((phone_layout, PHONE_CHANNELS), (email_layout, EMAIL_CHANNELS)):
+        pages = (("phones", phone_page, PHONE_CHANNELS), ("emails", email_page, EMAIL_CHANNELS))
+        for table, page, channels in pages:
+            layout = QVBoxLayout(page)
             layout.setContentsMargins(0, 0, 0, 0)
+            button = QPushButton("Revert to known")
+            button.setObjectName(f"revert{table.title()}ToKnownButton")
+            button.setAccessibleName("Revert this number or address to the known consent")
+            button.clicked.connect(self.revert_to_known)
+            self.revert_buttons[table] = button
+            bar = QHBoxLayout()
+            bar.addStretch()
+            bar.addWidget(button)
+            layout.addLayout(bar)
             for channel in channels:
                 layout.addWidget(self.editors[channel], 1)
         hint = QLabel("Select a phone or an e-mail address above to record its consent.")
@@ -222,15 +401,30 @@ class ConsentPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self._pages)
         document.changed.connect(self._refresh)
+        document.baselineChanged.connect(self._refresh)
         self._refresh()
 
     def focus_chain(self, channels: tuple[Channel, ...] | None = None) -> list[QWidget]:
         """Every consent input of ``channels`` (else all: voice, SMS, e-mail), in tab order."""
         editors = self.editors.values() if channels is None else map(self.editors.get, channels)
-        return [widget for editor in editors if editor for widget in editor.focus_chain()]
+        chain = [widget for editor in editors if editor for widget in editor.focus_chain()]
+        buttons = [
+            button
+            for table, button in self.revert_buttons.items()
+            if channels is None
+            or channels == (PHONE_CHANNELS if table == "phones" else EMAIL_CHANNELS)
+        ]
+        return [*buttons, *chain]
 
     @property
-    def target(self) -> tuple[Literal["phones", "emails"], int] | None:
+    def revert_button(self) -> QPushButton:
+        """The "Revert to known" button of the point shown (the phones' when none is)."""
+        return self.revert_buttons[
+            "emails" if self._target and self._target[0] == "emails" else "phones"
+        ]
+
+    @property
+    def target(self) -> Target | None:
         """The phone or e-mail row being shown, if any."""
         return self._target
 
@@ -239,6 +433,18 @@ class ConsentPanel(QWidget):
         valid = table is not None and 0 <= row < len(self._document.rows(table))
         self._target = (table, row) if valid and table is not None else None
         self._refresh()
+
+    def set_templates(self, templates: list[ConsentTemplate]) -> None:
+        """Offer these wordings from now on (Settings saved new ones)."""
+        self.templates = list(templates)
+        for editor in self.editors.values():
+            editor.set_templates(self.templates)
+        self._refresh()
+
+    def revert_to_known(self) -> None:
+        """Put every channel of the point shown back to the known consent (one undo step)."""
+        if self._target is not None:
+            self._document.revert_to_known(*self._target)
 
     def _show_page(self, number: int) -> None:
         # A stack is as tall as its tallest page unless the hidden pages are told to
@@ -262,5 +468,17 @@ class ConsentPanel(QWidget):
         point = self._document.rows(table)[row]
         who = _point_words(point)
         self.titleChanged.emit(f"Consent for {who}" if who else "Consent for the new row")
+        known = self._document.known_consents(table, row)
         for channel in PHONE_CHANNELS if table == "phones" else EMAIL_CHANNELS:
-            self.editors[channel].show_consent(target, self._document.consent(table, row, channel))
+            self.editors[channel].show_consent(
+                target,
+                self._document.consent(table, row, channel),
+                None if known is None else known[channel],
+                self._document.known_source(table, row, channel),
+            )
+        self.revert_button.setEnabled(self._document.differs_from_known(table, row))
+        self.revert_button.setToolTip(
+            "Put every channel of this number or address back to what is known"
+            if known is not None
+            else "Nothing is known of this number or address yet"
+        )

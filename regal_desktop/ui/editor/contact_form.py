@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from regal_desktop.domain.findings import Finding, Level
 from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS
 from regal_desktop.services.consent_texts import ConsentTemplate
+from regal_desktop.ui.editor.baseline import field_marks
 from regal_desktop.ui.editor.consent_panel import ConsentPanel
 from regal_desktop.ui.editor.contact_points import (
     LABEL,
@@ -34,7 +35,7 @@ from regal_desktop.ui.editor.contact_points import (
 from regal_desktop.ui.editor.delegates import ChoiceDelegate
 from regal_desktop.ui.editor.document import ContactDocument
 from regal_desktop.ui.editor.fields import BY_ATTRIBUTE, FIELDS, Section, field_at, in_section
-from regal_desktop.ui.editor.marks import FieldMarks
+from regal_desktop.ui.editor.marks import ChangeMarks, FieldMarks
 from regal_desktop.ui.editor.rows_editor import RowsEditor
 from regal_desktop.ui.editor.typed_rows import (
     TYPE,
@@ -64,6 +65,7 @@ class ContactForm(QScrollArea):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._document = document
         self.edits: dict[str, QLineEdit] = {}
+        self.labels: dict[str, QLabel] = {}
         #: Fields framed as holding an error, and the errors of the last check.
         self.marks = FieldMarks()
         self._errors: list[Finding] = []
@@ -114,6 +116,8 @@ class ContactForm(QScrollArea):
                 lambda index, editor=editor: self._point_selected(editor, index.row())
             )
             editor.model.rowsRemoved.connect(lambda *_, editor=editor: self._point_removed(editor))
+            editor.offer_replace()
+            editor.model.refused.connect(editor.show_note)  # type: ignore[attr-defined]
         for editor in (self.traits, self.properties):
             types = ChoiceDelegate(TYPE_CHOICES, free_text=False, parent=editor.view)
             editor.view.setItemDelegateForColumn(TYPE, types)
@@ -144,7 +148,10 @@ class ContactForm(QScrollArea):
         layout.addStretch()
         self.setWidget(page)
         self._set_tab_order()
+        #: Fields that differ from what Regal holds (the document's baseline).
+        self.changes = ChangeMarks(self.edits, self.labels)
         document.changed.connect(self._refresh)
+        document.baselineChanged.connect(self._show_changes)
         self._refresh()
 
     def _set_tab_order(self) -> None:
@@ -195,6 +202,7 @@ class ContactForm(QScrollArea):
     def _label_for(self, name: str) -> QLabel:
         label = QLabel(f"{BY_ATTRIBUTE[name].label}:")
         label.setBuddy(self.edits[name])
+        self.labels[name] = label
         return label
 
     def show_point(self, editor: RowsEditor, row: int) -> None:
@@ -257,6 +265,10 @@ class ContactForm(QScrollArea):
             # Only on undo, redo or load: resetting the same text would move the cursor.
             if edit.text() != value:
                 edit.setText(value)
+        self._show_changes()
+
+    def _show_changes(self) -> None:
+        self.changes.show(field_marks(self._document.draft, self._document.baseline))
 
     def focus_path(self, parts: list[str | int]) -> bool:
         """Select and focus the field a finding's path names; False if there is none."""

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QHeaderView, QStyle, QTableView
 
-from regal_desktop.domain.consent import CONSENT_WORDS
+from regal_desktop.domain.consent import CONSENT_WORDS, format_point
 from regal_desktop.domain.findings import Level
 from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
 from regal_desktop.domain.normalise import normalise_email, normalise_phone
 from regal_desktop.domain.profile import first_in_order
+from regal_desktop.ui.editor.baseline import PointMark, known_points, point_key, point_mark
+from regal_desktop.ui.editor.document import ContactDocument
 from regal_desktop.ui.editor.draft import Consent
+from regal_desktop.ui.editor.marks import changed_font, changed_icon
 from regal_desktop.ui.editor.rows_model import DocumentRowsModel, is_checked
 from regal_desktop.ui.shell.icons import level_icon
 
@@ -50,6 +54,8 @@ def consent_tooltip(channel: Channel, consent: Consent) -> str:
 
 #: As wide as the numbers the Number column should show whole (E.164, 15 digits).
 _LONG_NUMBER = "+000000000000000"
+#: A North American number being replaced, which the column shows whole too.
+_RETIRED_NUMBER = "+10000000000 (retired)"
 
 
 def fit_point_columns(view: QTableView) -> None:
@@ -78,19 +84,64 @@ def fit_point_columns(view: QTableView) -> None:
         # than an 800 px Number column (an address is as long as it is, and stretches).
         icon = view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
         header.setSectionResizeMode(POINT, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(POINT, metrics.horizontalAdvance(_LONG_NUMBER) + icon + margin)
+        widest = max(metrics.horizontalAdvance(t) for t in (_LONG_NUMBER, _RETIRED_NUMBER))
+        header.resizeSection(POINT, widest + icon + margin)
         header.setStretchLastSection(True)
 
 
 class ContactPointModel(DocumentRowsModel):
-    """The columns phones and e-mails share; subclasses say how to read the point itself."""
+    """The columns phones and e-mails share; subclasses say how to read the point itself.
+
+    Rows that differ from what Regal holds (the document's baseline) carry a dot and
+    italics, with what is known in the tooltip; a row being replaced reads "(retired)".
+    """
+
+    #: A number or address Regal holds was retyped: it cannot be renamed (the sentence).
+    refused = Signal(str)
 
     table: Literal["phones", "emails"]
     channels: tuple[Channel, ...] = ()
-    #: The row attribute holding the number or address.
+    #: The row attribute holding the number or address, and the user's word for it.
     point_field: str
+    what: str
     _implied_for: tuple[Any, ...] | None = None
     _implied: int | None = None
+
+    def __init__(self, document: ContactDocument, parent: QObject | None = None) -> None:
+        super().__init__(document, parent)
+        self._marks: dict[int, PointMark | None] = {}
+        self._marks_for: tuple[Any, ...] | None = None
+        self._known: dict[str, Any] = {}
+        self._changed_icon: QIcon | None = None
+        document.baselineChanged.connect(self._baseline_changed)
+
+    def _baseline_changed(self) -> None:
+        self._marks_for = None
+        if self._rows:
+            last = self.index(len(self._rows) - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def mark(self, row: int) -> PointMark | None:
+        """How row ``row`` differs from what Regal holds (None: as held, or unknown)."""
+        if self._marks_for is not self._rows:
+            self._marks_for = self._rows
+            self._marks = {}
+            self._known = known_points(self.document.baseline, self.table)
+        if row not in self._marks:
+            self._marks[row] = point_mark(self._rows[row], self.table, self._known)
+        return self._marks[row]
+
+    def held(self, row: int) -> str | None:
+        """The key of row ``row`` when Regal holds that number or address (else None)."""
+        if self._marks_for is not self._rows:
+            self.mark(row)
+        key = point_key(self.point_text(self._rows[row]), self.table)
+        return key if key in self._known else None
+
+    def _icon(self) -> QIcon:
+        if self._changed_icon is None:
+            self._changed_icon = changed_icon(QApplication.palette())
+        return self._changed_icon
 
     def point_text(self, row: Any) -> str:
         """What the user typed in the number/address column."""
@@ -159,6 +210,52 @@ class ContactPointModel(DocumentRowsModel):
         row, column = self._rows[index.row()], index.column()
         if role == BODY_KEY_ROLE:
             return self.point_key(row)
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole) or (
+            column == POINT
+            and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole)
+        ):
+            mark = self.mark(index.row())
+            if mark is not None:
+                return self._marked_data(index, mark, role)
+        return self._plain_data(index, role)
+
+    def _marked_data(
+        self, index: QModelIndex | QPersistentModelIndex, mark: PointMark, role: int
+    ) -> Any:
+        """A cell of a row that differs from what Regal holds."""
+        plain = self._plain_data(index, role)
+        column = index.column()
+        channel = self.channels[column - PRIMARY - 1] if column > PRIMARY else None
+        changed = (
+            mark.new
+            or mark.retired
+            or column == POINT
+            or (column == LABEL and mark.label is not None)
+            or (column == PRIMARY and mark.primary is not None)
+            or channel in mark.changed_channels
+        )
+        if role == Qt.ItemDataRole.DisplayRole:  # the number or address
+            return f"{plain} (retired)" if mark.retired else plain
+        if role == Qt.ItemDataRole.DecorationRole:
+            return plain if plain is not None else self._icon()
+        if role == Qt.ItemDataRole.FontRole:
+            if not changed:
+                return None
+            font = changed_font(QApplication.font())
+            font.setStrikeOut(mark.retired and column == POINT)
+            return font
+        # The tooltip: what is known, for the cells that differ.
+        lines = mark.lines()
+        if not (mark.new or mark.retired) and column != POINT:
+            wanted = {LABEL: "label", PRIMARY: "primary"}.get(column)
+            words = channel.label if channel is not None else wanted
+            lines = [line for line in lines if words and words in line]
+        if not changed or not lines:
+            return plain
+        return "\n".join([*lines, *([plain] if plain else [])])
+
+    def _plain_data(self, index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
+        row, column = self._rows[index.row()], index.column()
         if column == POINT:
             return self._point_data(self.point_text(row), role)
         if column == LABEL and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -219,6 +316,14 @@ class ContactPointModel(DocumentRowsModel):
         if role != Qt.ItemDataRole.EditRole or column not in (POINT, LABEL):
             return False
         name = self.point_field if column == POINT else "label"
+        if column == POINT:
+            held = self.held(row)
+            if held is not None and point_key(str(value), self.table) != held:
+                self.refused.emit(
+                    f"Regal cannot delete {format_point(held)}, so retyping it would add a "
+                    f"second {self.what}; use Replace… to add the new one and retire this one."
+                )
+                return False
         self.document.update_row(self.table, row, **{name: str(value)})
         return True
 
@@ -230,6 +335,7 @@ class PhoneTableModel(ContactPointModel):
     channels = PHONE_CHANNELS
     headers = ("Number", "Label", "Primary", "Voice", "SMS")
     point_field = "number"
+    what = "number"
 
     def point_text(self, row: Any) -> str:
         return str(row.number)
@@ -246,6 +352,7 @@ class EmailTableModel(ContactPointModel):
     channels = EMAIL_CHANNELS
     headers = ("Address", "Label", "Primary", "E-mail")
     point_field = "address"
+    what = "address"
 
     def point_text(self, row: Any) -> str:
         return str(row.address)

@@ -7,7 +7,7 @@ and after. Keystrokes in the same field merge into one step until the user leave
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal
 
@@ -15,9 +15,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from regal_desktop.domain.check import check
-from regal_desktop.domain.model import Channel, ConsentState
+from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
 from regal_desktop.domain.normalise import now_timestamp
 from regal_desktop.services.clock import local_now
+from regal_desktop.services.consent_texts import ConsentTemplate
+from regal_desktop.store.requests import ChangeNote
 from regal_desktop.ui.editor.draft import (
     Consent,
     Draft,
@@ -26,6 +28,14 @@ from regal_desktop.ui.editor.draft import (
     TypedRow,
     from_body,
     to_raw,
+)
+from regal_desktop.ui.editor.evidence import change_notes, with_evidence
+from regal_desktop.ui.editor.known import (
+    KNOWN_SOURCE,
+    known_consent,
+    known_point,
+    point_key,
+    same_consent,
 )
 
 #: The row tables of a draft.
@@ -107,6 +117,9 @@ class ContactDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self._baseline: dict[str, Any] | None = None
+        self._sources: dict[tuple[str, str], str] = {}
+        #: Where numbers without a country code are, as the last load was told.
+        self.region = "US"
 
     @property
     def baseline(self) -> dict[str, Any] | None:
@@ -114,11 +127,23 @@ class ContactDocument(QObject):
         ``isPrimary``; None for a contact nobody knows): what edits are marked against."""
         return self._baseline
 
-    def set_baseline(self, known: dict[str, Any] | None) -> None:
-        """Edit against ``known`` from now on; ``baselineChanged`` fires when it differs."""
-        if known != self._baseline:
-            self._baseline = known
+    def set_baseline(
+        self,
+        known: dict[str, Any] | None,
+        sources: Mapping[tuple[str, str], str] | None = None,
+    ) -> None:
+        """Edit against ``known`` from now on; ``sources`` names where a consent is known
+        from, keyed ``(point, channel)``, where it is not this desk ("Regal (...)").
+        ``baselineChanged`` fires when either differs."""
+        sources = dict(sources or {})
+        if known != self._baseline or sources != self._sources:
+            self._baseline, self._sources = known, sources
             self.baselineChanged.emit()
+
+    def known_source(self, table: Literal["phones", "emails"], row: int, channel: Channel) -> str:
+        """Where the known consent of one channel of a row's point comes from."""
+        key = point_key(self.rows(table)[row], self.region)
+        return self._sources.get((key or "", channel.value), KNOWN_SOURCE)
 
     @property
     def draft(self) -> Draft:
@@ -148,6 +173,7 @@ class ContactDocument(QObject):
     def from_raw(self, raw: dict[str, Any], region: str = "US", modified: bool = False) -> None:
         """Load a payload as parsed from a file: checked first, so the legacy shape
         (``traits.phone``/``email``/``optIn``) arrives as phones and e-mails."""
+        self.region = region
         self.load(from_body(check(raw, region=region).body), modified=modified)
 
     def mark_saved(self) -> None:
@@ -235,19 +261,13 @@ class ContactDocument(QObject):
     def set_consent(
         self, table: Literal["phones", "emails"], row: int, channel: Channel, **changes: Any
     ) -> None:
-        """Change a consent's state or audit fields.
+        """Change a consent's state, audit or evidence fields.
 
-        Choosing Subscribed or Unsubscribed also fills an empty timestamp with "now", in
-        the same undo step, because an opt-in without a time is ignored downstream.
+        Choosing a state never fills the time: consent given earlier must not be recorded
+        as given now, and a missing time is a finding. "Now" fills it, visibly.
         """
         old = self.consent(table, row, channel)
         new = dataclasses.replace(old, **changes)
-        if (
-            "state" in changes
-            and new.state is not ConsentState.NO_STATUS
-            and not new.timestamp.strip()
-        ):
-            new = dataclasses.replace(new, timestamp=now_timestamp(self._clock()))
         if new == old:
             return
         point = dataclasses.replace(self.rows(table)[row], **{channel.value: new})
@@ -266,6 +286,91 @@ class ContactDocument(QObject):
         self.end_typing()
         self.set_consent(table, row, channel, timestamp=now_timestamp(self._clock()))
         self.end_typing()
+
+    def fill_received_now(
+        self, table: Literal["phones", "emails"], row: int, channel: Channel
+    ) -> None:
+        """Set when an opt-out was received to the local time with its offset."""
+        self.end_typing()
+        self.set_consent(table, row, channel, received_at=now_timestamp(self._clock()))
+        self.end_typing()
+
+    def known_consents(
+        self, table: Literal["phones", "emails"], row: int
+    ) -> dict[Channel, Consent] | None:
+        """The baseline's consent of each channel of one row's point (No status for a
+        channel it does not hold); None when the baseline does not know the point."""
+        point = self.rows(table)[row]
+        if known_point(self._baseline, point, self.region) is None:
+            return None
+        channels = PHONE_CHANNELS if table == "phones" else EMAIL_CHANNELS
+        return {
+            channel: known_consent(self._baseline, point, channel, self.region) or Consent()
+            for channel in channels
+        }
+
+    def differs_from_known(self, table: Literal["phones", "emails"], row: int) -> bool:
+        """Whether any channel of the row sends something other than what is known (False
+        when nothing is known of the point)."""
+        known = self.known_consents(table, row)
+        return known is not None and any(
+            not same_consent(self.consent(table, row, channel), consent)
+            for channel, consent in known.items()
+        )
+
+    def revert_to_known(self, table: Literal["phones", "emails"], row: int) -> None:
+        """Put every channel of the row back to the known consent, as one undo step
+        (nothing happens when nothing is known of the point or nothing differs)."""
+        known = self.known_consents(table, row)
+        if known is None or not self.differs_from_known(table, row):
+            return
+        point = dataclasses.replace(
+            self.rows(table)[row], **{channel.value: c for channel, c in known.items()}
+        )
+        self.end_typing()
+        self._set_rows(table, self._with(table, row, point), f"Revert {_WHAT[table]} to known")
+
+    def change_notes(
+        self, templates: Iterable[ConsentTemplate] = ()
+    ) -> dict[tuple[str, str], ChangeNote]:
+        """Evidence per consent for the history (opt-out method and time, wording and
+        version: one of ``templates`` when the words are its words and none was chosen),
+        keyed ``(E.164 or lower-cased e-mail, channel)``; never sent."""
+        return change_notes(self._draft, self.region, templates)
+
+    def restore_evidence(self, saved: Any) -> None:
+        """Put back the evidence of an autosaved draft just loaded (no undo step: it is
+        part of the load)."""
+        restored = with_evidence(self._draft, saved)
+        if restored != self._draft:
+            self._show(restored)
+
+    def replace_point(
+        self, table: Literal["phones", "emails"], row: int, new: str, primary: bool, source: str
+    ) -> int:
+        """Put the number or address ``new`` in place of row ``row``, as one undo step:
+        the new point comes right after it with its label (primary when ``primary``), and
+        the old one is retired: unsubscribed on every channel at now, from ``source``
+        (Regal cannot delete a point). Returns the new point's row."""
+        from regal_desktop.domain.model import ConsentState
+
+        old = self.rows(table)[row]
+        stamp = now_timestamp(self._clock())
+        channels = PHONE_CHANNELS if table == "phones" else EMAIL_CHANNELS
+        off = Consent(state=ConsentState.UNSUBSCRIBED, timestamp=stamp, source=source)
+        retired = dataclasses.replace(
+            old, primary=False, retired=True, **{channel.value: off for channel in channels}
+        )
+        field_name = "number" if table == "phones" else "address"
+        added = dataclasses.replace(
+            _NEW_ROW[table](), **{field_name: new, "label": old.label, "primary": primary}
+        )
+        rows = self.rows(table)
+        self.end_typing()
+        self._set_rows(
+            table, (*rows[:row], retired, added, *rows[row + 1 :]), f"Replace {_WHAT[table]}"
+        )
+        return row + 1
 
     # -- internals -------------------------------------------------------------------------
 

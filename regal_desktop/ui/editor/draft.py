@@ -29,13 +29,37 @@ class ValueType(StrEnum):
 
 @dataclass(frozen=True)
 class Consent:
-    """One channel's consent on one number or address; NO_STATUS sends no opt-in object."""
+    """One channel's consent on one number or address; NO_STATUS sends no opt-in object.
+
+    ``state``, ``text``, ``ip``, ``timestamp`` and ``source`` are sent. The rest is
+    evidence kept on this desk, never sent: how an opt-out was received (a key of
+    ``domain.consent.OPT_OUT_METHODS``) and when the person asked, and the name and
+    version of the wording chosen.
+    """
 
     state: ConsentState = ConsentState.NO_STATUS
     text: str = ""
     ip: str = ""
     timestamp: str = ""
     source: str = ""
+    method: str = ""
+    received_at: str = ""
+    template: str = ""
+    template_version: str = ""
+
+    @property
+    def sent(self) -> tuple[ConsentState, str, str, str, str]:
+        """What the body carries of this consent (evidence aside)."""
+        return (self.state, self.text, self.ip, self.timestamp, self.source)
+
+
+#: The evidence fields of a Consent, as autosaved drafts name them.
+EVIDENCE_FIELDS = {
+    "method": "method",
+    "received_at": "receivedAt",
+    "template": "template",
+    "template_version": "templateVersion",
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +71,8 @@ class PhoneRow:
     primary: bool = False
     voice: Consent = field(default_factory=Consent)
     sms: Consent = field(default_factory=Consent)
+    #: Replaced: every channel is being unsubscribed (Regal cannot delete a point).
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +83,8 @@ class EmailRow:
     label: str = ""
     primary: bool = False
     email: Consent = field(default_factory=Consent)
+    #: Replaced: its e-mail consent is being unsubscribed (Regal cannot delete it).
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,6 +227,16 @@ _TOP_ORDER = ("userId", "traits", "name", "properties", "originalTimestamp", "ev
 
 def _ordered(raw: dict[str, Any]) -> dict[str, Any]:
     return {key: raw[key] for key in _TOP_ORDER if key in raw}
+
+
+def opt_in_of(consent: Consent) -> dict[str, Any] | None:
+    """The opt-in object a consent sends (None for No status)."""
+    return _opt_in(consent)
+
+
+def consent_of(opt_in: Any) -> Consent:
+    """The Consent an opt-in object records (No status for anything that is not one)."""
+    return _consent(opt_in)
 
 
 def _consent(opt_in: Any) -> Consent:

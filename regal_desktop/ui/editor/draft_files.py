@@ -37,13 +37,22 @@ class Autosave:
     def __init__(self, folder: Path) -> None:
         self.path = folder / "autosave.json"
 
-    def save(self, raw: dict[str, Any], source: Path | None, now: datetime) -> None:
-        """Keep ``raw`` (and the file it came from) until :meth:`clear`."""
-        record = {
+    def save(
+        self,
+        raw: dict[str, Any],
+        source: Path | None,
+        now: datetime,
+        evidence: dict[str, Any] | None = None,
+    ) -> None:
+        """Keep ``raw`` (and the file it came from) until :meth:`clear`, with the consent
+        evidence the body does not carry (``editor.evidence.draft_evidence``)."""
+        record: dict[str, Any] = {
             "savedAt": now.replace(microsecond=0).isoformat(),
             "source": str(source) if source else None,
             "payload": raw,
         }
+        if evidence:
+            record["evidence"] = evidence
         write_atomically(self.path, json.dumps(record, indent=2, ensure_ascii=False))
 
     def load(self) -> tuple[dict[str, Any], Path | None, str] | None:
@@ -58,6 +67,16 @@ class Autosave:
         # A damaged file may name no file at all: the draft is still worth offering.
         where = Path(source) if isinstance(source, str) and source else None
         return record["payload"], where, str(record.get("savedAt") or "an unknown time")
+
+    def evidence(self) -> dict[str, Any]:
+        """The consent evidence kept with the autosaved draft ({} for none, for a draft
+        saved before evidence was kept, or for a damaged file)."""
+        try:
+            record = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        saved = record.get("evidence") if isinstance(record, dict) else None
+        return saved if isinstance(saved, dict) else {}
 
     def clear(self) -> None:
         """Forget the autosaved draft (after a save, a discard or a clean exit)."""

@@ -8,8 +8,9 @@ to the window and the send controller.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -20,9 +21,13 @@ from regal_desktop.domain.consent import format_point
 from regal_desktop.domain.findings import Finding, Level
 from regal_desktop.domain.model import body_text
 from regal_desktop.domain.profile import display_key
+from regal_desktop.services.accounts import AccountProfile
 from regal_desktop.services.checking import check_known
 from regal_desktop.services.consent_texts import ConsentTemplate
+from regal_desktop.services.known import known_with_sources
 from regal_desktop.services.payload_files import PayloadFileError, iter_payloads
+from regal_desktop.services.routes import route_preview, with_route
+from regal_desktop.store.requests import EVERY_CHANGE, ChangeNote, RequestRow
 from regal_desktop.store.settings import DEFAULT_EVENT_SOURCE
 from regal_desktop.ui.editor.contact_form import ContactForm
 from regal_desktop.ui.editor.document import ContactDocument
@@ -33,6 +38,9 @@ from regal_desktop.ui.editor.draft_files import (
     RecentFiles,
     write_atomically,
 )
+from regal_desktop.ui.editor.evidence import draft_evidence, wording_findings
+from regal_desktop.ui.editor.replacing import Replacements
+from regal_desktop.ui.editor.send_job import SendJob
 from regal_desktop.ui.editor.undo_keys import DocumentUndoKeys
 from regal_desktop.ui.review.findings import path_parts
 from regal_desktop.ui.review.pane import ReviewPane
@@ -45,6 +53,8 @@ _AUTOSAVE_MS = 10_000
 class Editor(QSplitter):
     """The contact form beside its review (preview, findings, profile after send)."""
 
+    #: The account Send goes to (``set_account``); None checks for Regal's API.
+    account: AccountProfile | None = None
     #: The user asked to send; ``checked`` holds the body and its findings (no errors).
     send_requested = Signal()
     #: Another contact replaced the one shown (new, opened, restored, from the history).
@@ -72,6 +82,14 @@ class Editor(QSplitter):
         self.known: dict[str, Any] | None = None
         self.path: Path | None = None
         self._known_cache: dict[str, dict[str, Any] | None] = {}
+        #: Where each cached profile's consents are known from (by the profile's id).
+        self._known_sources: dict[int, dict[tuple[str, str], str]] = {}
+        #: A blank contact shows no findings until something is typed or Send is tried.
+        self._quiet = False
+        #: The last request sent from here, until Regal answers it.
+        self.job = SendJob(self.document, self.review)
+        #: Numbers and addresses replaced with Replace… in this contact.
+        self.replacements = Replacements(self.document)
         self.autosave = Autosave(context.paths.data)
         self.recent = RecentFiles(context.settings)
 
@@ -96,6 +114,13 @@ class Editor(QSplitter):
             edit.installEventFilter(undo_keys)
         self.review.findings.findingActivated.connect(self.go_to_finding)
         self.review.send_button.clicked.connect(self.request_send)
+        self.review.restate.toggled.connect(self.refresh_review)
+        self.document.undo_stack.indexChanged.connect(self._edited)
+        for table, rows in (("phones", self.form.phones), ("emails", self.form.emails)):
+            rows.replaceRequested.connect(lambda row, table=table: self.replace_point(table, row))
+            rows.model.refused.connect(  # type: ignore[attr-defined]
+                lambda text: self.message.emit(text, 15_000)
+            )
         self._make_actions()
         self.refresh_review()
 
@@ -156,26 +181,55 @@ class Editor(QSplitter):
     def refresh_review(self) -> None:
         """Check the draft now and show the preview, findings, profile and Send state."""
         self._review_timer.stop()
-        checked, known = check_known(self.document.to_raw(), self.context.region, self._lookup)
-        findings = (*checked.findings, *input_findings(self.document.draft))
+        checked, known = check_known(
+            self.document.to_raw(),
+            self.context.region,
+            self._lookup,
+            restate=self.review.restate.isChecked(),
+        )
+        checked = with_route(self.account, checked)  # the Segment route's checks, if chosen
+        findings = (
+            *checked.findings,
+            *input_findings(self.document.draft),
+            *wording_findings(
+                self.document.draft, self.form.consent.templates, self.context.region
+            ),
+        )
         self.checked, self.known = checked, known
-        self.document.set_baseline(known)
-        self.review.show_review(checked.text, findings, known, checked.body)
+        self.document.set_baseline(known, self._known_sources.get(id(known)))
+        shown = () if self._quiet else findings
+        self.review.show_review(route_preview(self.account, checked), shown, known, checked.body)
+        self.review.show_left_out(checked.left_out)
+        if self._quiet:  # nothing typed yet: say what to do, not what is wrong
+            self.review.status.setText("New contact: type a user ID, a phone or an e-mail.")
+            self.review.send_button.setEnabled(False)
         # Send stays enabled so Ctrl+Return can say why nothing was sent.
         self.errors = [f for f in findings if f.level is Level.ERROR]
-        self.form.mark_findings(findings)
+        self.form.mark_findings(shown)
         if not self.path:  # the title follows the name (or number) as it is typed
             self._emit_title()
 
+    def set_account(self, profile: AccountProfile | None) -> None:
+        """Check and preview for the account Send goes to (a Segment account's route has
+        its own checks, and its preview shows the Segment calls)."""
+        self.account = profile
+        self.review.preview.set_route(profile is not None and profile.is_segment)
+        self.refresh_review()
+
     def _lookup(self, key: str) -> dict[str, Any] | None:
-        """The directory's profile for ``key``, remembered until the directory changes."""
+        """The known profile for ``key`` (the directory's, with Regal's newer events merged
+        in: ``services.known``), remembered until the directory changes."""
         if key not in self._known_cache:
-            self._known_cache[key] = self.context.app.store.directory.get(key)
+            profile, sources = known_with_sources(self.context.app.store, key)
+            self._known_cache[key] = profile
+            if profile is not None:
+                self._known_sources[id(profile)] = sources
         return self._known_cache[key]
 
     def forget_known_profiles(self) -> None:
         """Look profiles up again (the directory changed: a delivery, an import)."""
         self._known_cache.clear()
+        self._known_sources.clear()
         self.refresh_review()
 
     def go_to_finding(self, path: str) -> None:
@@ -185,8 +239,12 @@ class Editor(QSplitter):
 
     def request_send(self) -> None:
         """Emit ``send_requested`` when the current body has no errors, else say why not."""
+        self._quiet = False
         self.refresh_review()
         if not self.errors:
+            if self.review.restate.isChecked() and not self._restate_confirmed():
+                self.message.emit("Not sent: restating cancelled", 10_000)
+                return
             self.send_requested.emit()
             return
         count = len(self.errors)
@@ -195,6 +253,60 @@ class Editor(QSplitter):
         self.message.emit(
             f"Not sent: {count} error{'s' * (count != 1)}: {where}{first.message}", 15_000
         )
+
+    def change_notes(self) -> dict[tuple[str, str], ChangeNote]:
+        """The consent evidence of the contact for the history, keyed ``(E.164 or
+        lower-cased e-mail, channel)``: opt-out method and received time, wording name
+        and version (recognised by its words when none was chosen). Never in the body."""
+        return self.document.change_notes(self.form.consent.templates)
+
+    def _restate_confirmed(self) -> bool:
+        """Ask before restating: how many objects equal to what Regal holds go again."""
+        unchanged, _ = check_known(self.document.to_raw(), self.context.region, self._lookup)
+        return self.context.dialogs.confirm_restate(self, len(unchanged.left_out))
+
+    def send_notes(self) -> Mapping[tuple[str, str], ChangeNote]:
+        """The evidence that goes with the next send, never into the body: the consent
+        panel's notes per point and channel, the notes of retired points, and the
+        reason and proof typed beside Send (``EVERY_CHANGE``)."""
+        notes = self.replacements.notes(self.change_notes())
+        reason = self.review.reason.text().strip()
+        proof = self.review.proof.text().strip()
+        if reason or proof:
+            notes[EVERY_CHANGE] = ChangeNote(reason=reason or None, proof=proof or None)
+        return notes
+
+    def retired_points(self) -> Mapping[str, str]:
+        """The points retired with Replace… in this contact: directory key -> reason."""
+        return self.replacements.retired_points()
+
+    def sent(self, request_id: int) -> None:
+        """Request ``request_id`` was queued from here (``SendJob.sent``)."""
+        self.job.sent(request_id)
+
+    def answered(self, request: RequestRow) -> None:
+        """Regal answered a request: the one sent from here shows its answer beside Send,
+        and once accepted the contact counts as saved unless edited since."""
+        if self.job.answered(request):
+            self.document.mark_saved()
+            self.autosave.clear()
+            self._emit_title()
+
+    def _edited(self) -> None:
+        """An edit (or undo): findings show from now on, the last answer goes."""
+        self._quiet = False
+        self.job.edited()
+
+    def replace_point(self, table: Literal["phones", "emails"], row: int) -> None:
+        """Replace… a number or address Regal holds: ask the new one, add it (primary
+        where the old one was), retire the old one; one undo step."""
+        rows = self.form.phones if table == "phones" else self.form.emails
+        dialogs, region = self.context.dialogs, self.context.region
+        said, new_row = self.replacements.ask(self, dialogs, rows, row, region)
+        if new_row is not None:
+            self.form.show_point(rows, new_row)
+        if said:
+            self.message.emit(said, 15_000)
 
     @property
     def origin(self) -> str:
@@ -308,8 +420,13 @@ class Editor(QSplitter):
             return False
         self.path = path
         self._known_cache.clear()
+        self._known_sources.clear()
         self.form.consent.set_target(None)
         self.document.from_raw(raw, region=self.context.region, modified=modified)
+        self.job.loaded()
+        self.replacements.clear()
+        # A blank contact (maybe with the default event source) waits for typing.
+        self._quiet = path is None and not modified and not set(raw) - {"eventSource"}
         draft = self.document.draft
         # Show the consent of the primary (else first) phone or e-mail straight away.
         points = (
@@ -358,7 +475,8 @@ class Editor(QSplitter):
         if not self.document.is_modified:
             return
         try:
-            self.autosave.save(self.document.to_raw(), self.path, self.context.clock())
+            evidence = draft_evidence(self.document.draft)
+            self.autosave.save(self.document.to_raw(), self.path, self.context.clock(), evidence)
         except DraftFileError as exc:
             self.message.emit(f"Autosave failed: {exc}", 10000)
 
@@ -370,6 +488,7 @@ class Editor(QSplitter):
         raw, source, when = saved
         if self.context.dialogs.ask_restore_autosave(self, when):
             self.show_payload(raw, source, modified=True)
+            self.document.restore_evidence(self.autosave.evidence())
             self.message.emit("Restored the autosaved contact", 5000)
         else:
             self.autosave.clear()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -26,6 +28,9 @@ _FOCUS_FRAME = (
 
 class RowsEditor(QWidget):
     """A :class:`DocumentRowsModel` in a table, with the buttons that add and order rows."""
+
+    #: Replace… was chosen for a row (its index): phones and e-mails only.
+    replaceRequested = Signal(int)
 
     def __init__(
         self,
@@ -90,12 +95,23 @@ class RowsEditor(QWidget):
             self.down_button.clicked.connect(lambda: self.move_selected(1))
             buttons.addWidget(self.up_button)
             buttons.addWidget(self.down_button)
+        self._buttons = buttons
+        self._what = what
+        self._stem = stem
+        self.replace_button: QPushButton | None = None
         buttons.addStretch()
+        #: A sentence about the last refused edit ("use Replace…"), until the next edit.
+        self.note = QLabel()
+        self.note.setObjectName(f"{view_name.removesuffix('View')}Note")
+        self.note.setWordWrap(True)
+        self.note.setVisible(False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
+        layout.addWidget(self.note)
         layout.addLayout(buttons)
+        self._document.changed.connect(lambda: self.show_note(""))
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
             signal.connect(self._update_buttons)
@@ -105,8 +121,59 @@ class RowsEditor(QWidget):
 
     def focus_chain(self) -> list[QWidget]:
         """The table and its buttons, in tab order."""
-        buttons = [self.add_button, self.remove_button, self.up_button, self.down_button]
+        buttons = [
+            self.add_button,
+            self.remove_button,
+            self.up_button,
+            self.down_button,
+            self.replace_button,
+        ]
         return [self.view, *(button for button in buttons if button is not None)]
+
+    def offer_replace(self) -> None:
+        """Add "Replace…" (a button and the table's context menu) for numbers or addresses
+        Regal holds: they cannot be renamed, only replaced by another and retired."""
+        self.replace_button = QPushButton("Replace…")
+        self.replace_button.setObjectName(f"replace{self._stem}Button")
+        self.replace_button.setAccessibleName(f"Replace selected {self._what}")
+        self.replace_button.setToolTip(
+            f"Add a new {self._what} in its place and retire this one (unsubscribed on every "
+            "channel): Regal cannot delete it"
+        )
+        self.replace_button.clicked.connect(self._replace_current)
+        self._buttons.insertWidget(self._buttons.count() - 1, self.replace_button)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.model.dataChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def can_replace(self, row: int) -> bool:
+        """Whether row ``row`` is a number or address Regal holds, not already retired."""
+        held = getattr(self.model, "held", None)
+        if row < 0 or held is None or row >= self.model.rowCount():
+            return False
+        return held(row) is not None and not getattr(self.model.row_value(row), "retired", False)
+
+    def _replace_current(self) -> None:
+        row = self.current_row()
+        if self.can_replace(row):
+            self.replaceRequested.emit(row)
+
+    def _context_menu(self, position: QPoint) -> None:
+        row = self.view.indexAt(position).row()
+        if row < 0:
+            return
+        self.select_row(row)
+        menu = QMenu(self.view)
+        action = menu.addAction("Replace…")
+        action.setEnabled(self.can_replace(row))
+        action.triggered.connect(lambda: self.replaceRequested.emit(row))
+        menu.exec(self.view.viewport().mapToGlobal(position))
+
+    def show_note(self, text: str) -> None:
+        """Show a sentence under the table (hidden again by the next edit or ``""``)."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Space on any cell toggles the row's ``space_column`` (Primary), unless a cell
@@ -178,6 +245,8 @@ class RowsEditor(QWidget):
     def _update_buttons(self) -> None:
         row = self.current_row()
         self.remove_button.setEnabled(row >= 0)
+        if self.replace_button is not None:
+            self.replace_button.setEnabled(self.can_replace(row))
         if self.up_button is not None and self.down_button is not None:
             self.up_button.setEnabled(row > 0)
             self.down_button.setEnabled(0 <= row < self.model.rowCount() - 1)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QApplication
 
 from regal_desktop.domain.findings import Level
+from regal_desktop.ui.editor.baseline import trait_mark
+from regal_desktop.ui.editor.document import ContactDocument
 from regal_desktop.ui.editor.draft import TypedRow, ValueType, typed_value
+from regal_desktop.ui.editor.marks import changed_font, changed_icon
 from regal_desktop.ui.editor.rows_model import DocumentRowsModel
 from regal_desktop.ui.shell.icons import level_icon
 
@@ -43,6 +47,22 @@ class TypedRowsModel(DocumentRowsModel):
                 return f"{row.value!r} is not {expected}."
             if role == Qt.ItemDataRole.DecorationRole:
                 return level_icon(Level.ERROR)
+        if self.table == "traits" and index.column() != TYPE:
+            return self._changed_data(row, index.column(), role)
+        return None
+
+    def _changed_data(self, row: TypedRow, column: int, role: int) -> Any:
+        """A custom trait typed differently from the one Regal holds: a dot, italics and
+        what is known in the tooltip."""
+        note = trait_mark(row, self.document.baseline)
+        if note is None:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return note
+        if role == Qt.ItemDataRole.FontRole:
+            return changed_font(QApplication.font())
+        if role == Qt.ItemDataRole.DecorationRole and column == NAME:
+            return changed_icon(QApplication.palette())
         return None
 
     def setData(
@@ -72,9 +92,18 @@ class TypedRowsModel(DocumentRowsModel):
 
 
 class CustomTraitsModel(TypedRowsModel):
-    """The contact's custom traits."""
+    """The contact's custom traits, marked where they differ from what Regal holds."""
 
     table = "traits"
+
+    def __init__(self, document: ContactDocument, parent: QObject | None = None) -> None:
+        super().__init__(document, parent)
+        document.baselineChanged.connect(self._baseline_changed)
+
+    def _baseline_changed(self) -> None:
+        if self._rows:
+            last = self.index(len(self._rows) - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
 
 class EventPropertiesModel(TypedRowsModel):

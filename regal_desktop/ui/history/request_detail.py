@@ -1,7 +1,9 @@
 """One request from the history in full: the exact body sent, its SHA-256 and every attempt.
 
 The body is shown as stored, byte for byte what went on the wire, read-only; "Open in
-editor" loads it into the editor as a new contact (the stored request never changes).
+editor" loads it into the editor as a new contact (the stored request never changes). A
+request of a Segment account went out as Segment calls made from that body: the dialog
+names the route, the calls' message ids and the batch of each attempt.
 """
 
 from __future__ import annotations
@@ -28,11 +30,38 @@ from PySide6.QtWidgets import (
 
 from regal_desktop.delivery.report import regal_answer
 from regal_desktop.domain.consent import format_point
+from regal_desktop.domain.segment import segment_calls
 from regal_desktop.services.clock import local_time
 from regal_desktop.store.history import AttemptRow
 from regal_desktop.store.outbox import RequestRow
 
 ATTEMPT_COLUMNS = ("Started", "Finished", "HTTP status", "Regal's answer", "Sent to")
+#: A Segment request's attempts: Segment answered, and each went in a batch.
+SEGMENT_ATTEMPT_COLUMNS = (
+    "Started",
+    "Finished",
+    "HTTP status",
+    "Segment's answer",
+    "Batch",
+    "Sent to",
+)
+#: How the dialog names each route.
+ROUTE_WORDS = {
+    "regal": "Regal (the body as is, one request per POST)",
+    "segment": "Segment (identify and track calls made from the body, in batches)",
+}
+
+
+def message_ids(request: RequestRow) -> str:
+    """The messageIds a Segment request's calls carry (the same on every attempt)."""
+    if not request.message_id:
+        return "—"
+    try:
+        body = json.loads(request.body)
+        calls = segment_calls(body, message_id=request.message_id, timestamp=request.created_at)
+    except (ValueError, TypeError, KeyError):
+        return f"{request.message_id}-identify"
+    return "\n".join(str(call["messageId"]) for call in calls)
 
 
 def _selectable(text: str, name: str) -> QLabel:
@@ -64,9 +93,15 @@ class RequestDetailDialog(QDialog):
         facts.addRow(
             "Account:", _selectable(f"{request.profile} ({request.endpoint})", "detailProfile")
         )
+        segment = request.route == "segment"
+        route = ROUTE_WORDS.get(request.route, request.route)
+        facts.addRow("Route:", _selectable(route, "detailRoute"))
+        if segment:
+            facts.addRow("Message ids:", _selectable(message_ids(request), "detailMessageIds"))
         facts.addRow("Status:", _selectable(request.status, "detailStatus"))
         answer = regal_answer(request.last_status, request.last_answer) or "—"
-        facts.addRow("Regal's answer:", _selectable(answer, "detailAnswer"))
+        who = "Segment" if segment else "Regal"
+        facts.addRow(f"{who}'s answer:", _selectable(answer, "detailAnswer"))
         facts.addRow("SHA-256:", _selectable(request.sha256, "detailSha256"))
         if request.origin:
             facts.addRow("From:", _selectable(request.origin, "detailOrigin"))
@@ -78,10 +113,11 @@ class RequestDetailDialog(QDialog):
         self.body_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.body_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
 
-        self.attempts = QTableWidget(len(attempts), len(ATTEMPT_COLUMNS))
+        columns = SEGMENT_ATTEMPT_COLUMNS if segment else ATTEMPT_COLUMNS
+        self.attempts = QTableWidget(len(attempts), len(columns))
         self.attempts.setObjectName("detailAttempts")
         self.attempts.setAccessibleName("Attempts")
-        self.attempts.setHorizontalHeaderLabels(ATTEMPT_COLUMNS)
+        self.attempts.setHorizontalHeaderLabels(columns)
         self.attempts.verticalHeader().hide()
         self.attempts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.attempts.horizontalHeader().setStretchLastSection(True)
@@ -89,13 +125,17 @@ class RequestDetailDialog(QDialog):
             QHeaderView.ResizeMode.ResizeToContents
         )
         for row, attempt in enumerate(attempts):
-            values = (
+            values = [
                 local_time(attempt.started_at),
                 local_time(attempt.finished_at),
                 "" if attempt.status is None else str(attempt.status),
                 regal_answer(attempt.status, attempt.answer),
-                attempt.endpoint or request.endpoint,  # attempts before version 2 name none
-            )
+            ]
+            if segment:
+                # A request refused before sending (a message over 32 KB) went nowhere.
+                values += [attempt.batch or "— (not sent)", attempt.endpoint or "— (not sent)"]
+            else:
+                values.append(attempt.endpoint or request.endpoint)  # none before version 2
             for column, value in enumerate(values):
                 self.attempts.setItem(row, column, QTableWidgetItem(value))
 
@@ -110,7 +150,13 @@ class RequestDetailDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(facts)
-        layout.addWidget(QLabel("Body sent (exactly these bytes, UTF-8):"))
+        layout.addWidget(
+            QLabel(
+                "Body queued (Regal-shaped; its Segment calls were made from it when sent):"
+                if segment
+                else "Body sent (exactly these bytes, UTF-8):"
+            )
+        )
         layout.addWidget(self.body_view, 3)
         layout.addWidget(QLabel(f"Attempts ({len(attempts)}):"))
         layout.addWidget(self.attempts, 1)

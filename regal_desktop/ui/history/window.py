@@ -8,7 +8,7 @@ current filter, or for everything, through ``services.evidence`` (atomically).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -32,13 +32,14 @@ from PySide6.QtWidgets import (
 )
 
 from regal_desktop.delivery.report import regal_answer
-from regal_desktop.domain.consent import consent_changes, describe_change, format_point
+from regal_desktop.domain.consent import describe_consent, format_point
 from regal_desktop.domain.model import Channel
 from regal_desktop.domain.profile import primary_phone
 from regal_desktop.services.clock import end_of_day, local_time, start_of_day
 from regal_desktop.services.confirmation import primary_phone_move
 from regal_desktop.services.evidence import ExportError, export_evidence, format_for
 from regal_desktop.store import ImportBatch, Store
+from regal_desktop.store.history import StoredConsent
 from regal_desktop.store.outbox import RequestRow
 from regal_desktop.store.states import RequestState
 from regal_desktop.ui.history.request_detail import RequestDetailDialog
@@ -53,16 +54,22 @@ _NO_DATE = QDate(2000, 1, 1)
 _TYPING_PAUSE_MS = 150
 
 
-def consent_summary(body: str, earlier: Iterable[str] = ()) -> str:
-    """The consent changes a stored body carries, e.g. ``SMS opt-out for +1 954-…``, and
+def consent_summary(
+    body: str, earlier: Iterable[str] = (), stored: Sequence[StoredConsent] = ()
+) -> str:
+    """The consent a request carried as the history stored it (``stored``): changes, e.g.
+    ``SMS opt-out for +1 954-…``, and restatements of the known state said as such; then
     the move of the primary phone it makes after the ``earlier`` bodies (newest first)."""
+    changes = [
+        describe_consent(c.channel, c.subscribed, c.point, restatement=not c.is_change)
+        for c in stored
+    ]
     try:
         parsed = json.loads(body)
-        changes = [describe_change(c) for c in consent_changes(parsed)]
         before = [json.loads(text) for text in reversed(list(earlier))]
         primary = primary_phone_move((b for b in before if isinstance(b, dict)), parsed)
     except (ValueError, AttributeError, KeyError, TypeError):
-        return ""
+        primary = None
     return "; ".join([*changes, primary] if primary else changes)
 
 
@@ -114,7 +121,9 @@ class HistoryModel(RowsModel[RequestRow]):
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self._changes: dict[int, str] = {}  # request id -> consent summary, parsed once
+        self._changes: dict[int, str] = {}  # request id -> consent summary, made once
+        #: The stored consent of the requests shown, read in one query per search.
+        self._consent: dict[int, list[StoredConsent]] = {}
         self._names: dict[int, str] = {}  # request id -> "name · primary phone"
 
     def search(self, where: HistoryFilter) -> None:
@@ -122,7 +131,9 @@ class HistoryModel(RowsModel[RequestRow]):
         # The directory may know more now, and earlier requests may have been dropped.
         self._names.clear()
         self._changes.clear()
-        self.set_rows(self._store.history.search(**where.arguments(), limit=LIMIT))
+        rows = self._store.history.search(**where.arguments(), limit=LIMIT)
+        self._consent = self._store.history.consent_of([row.id for row in rows])
+        self.set_rows(rows)
 
     def cell(self, item: RequestRow, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -133,7 +144,8 @@ class HistoryModel(RowsModel[RequestRow]):
         if column == 4:
             if request.id not in self._changes:
                 earlier = self._store.history.earlier_bodies(request)
-                self._changes[request.id] = consent_summary(request.body, earlier)
+                stored = self._consent.get(request.id, [])
+                self._changes[request.id] = consent_summary(request.body, earlier, stored)
             return self._changes[request.id]
         if column == 3:
             if request.id not in self._names:

@@ -2,18 +2,20 @@
 delivery progress in the status bar.
 
 The badge is red for a real Regal account ("PRODUCTION · name"), green for the built-in
-sandbox and blue for another receiver on this computer. Until an account is set up, a
-dismissible banner says that sends go to the sandbox.
+sandbox and blue for another receiver on this computer; a Segment account says so
+("PRODUCTION · name · Segment"). Until an account is set up, a dismissible banner says
+that sends go to the sandbox. ``profile_shown`` tells the editor which account it checks
+and previews for (a Segment account has its own checks and preview).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QToolBar, QWidget
 
 from regal_desktop.delivery.endpoint import EndpointError
 from regal_desktop.delivery.report import Progress
-from regal_desktop.services.accounts import AccountError
+from regal_desktop.services.accounts import AccountError, AccountProfile
 from regal_desktop.services.preferences import dismiss_welcome, welcome_dismissed
 from regal_desktop.ui.outbox.controller import SendController
 
@@ -27,14 +29,28 @@ def badge(controller: SendController, name: str) -> tuple[str, str, str]:
         profile = controller.app.profile(name)
     except (AccountError, EndpointError) as exc:
         return f"⚠ {name}", _AMBER, str(exc)
+    segment = " · Segment" if profile.is_segment else ""
+    through = " through Segment" if profile.is_segment else ""
     if profile.is_sandbox:
-        return "SANDBOX · this computer", _GREEN, "Built-in sandbox: nothing leaves this computer"
+        return (
+            f"SANDBOX · this computer{segment}",
+            _GREEN,
+            f"Built-in sandbox{through}: nothing leaves this computer",
+        )
     if profile.is_production:
-        tip = f"Sends to a real Regal account: {profile.endpoint}"
-        if profile.warning:  # a look-alike or another host: say so, in the badge too
-            return f"PRODUCTION · {name} ⚠", _RED, f"{tip}\n⚠ Warning: {profile.warning}"
-        return f"PRODUCTION · {name}", _RED, tip
-    return f"LOCAL · {name}", _BLUE, f"Sends to a receiver on this computer: {profile.endpoint}"
+        tip = (
+            f"Sends to a Segment source for Regal's Segment destination: {profile.endpoint}"
+            if profile.is_segment
+            else f"Sends to a real Regal account: {profile.endpoint}"
+        )
+        if profile.warning:  # a look-alike, another host, the EU: say so, in the badge too
+            return f"PRODUCTION · {name}{segment} ⚠", _RED, f"{tip}\n⚠ Warning: {profile.warning}"
+        return f"PRODUCTION · {name}{segment}", _RED, tip
+    return (
+        f"LOCAL · {name}{segment}",
+        _BLUE,
+        f"Sends{through} to a receiver on this computer: {profile.endpoint}",
+    )
 
 
 class WelcomeBanner(QFrame):
@@ -69,10 +85,16 @@ class WelcomeBanner(QFrame):
 class AccountBar(QToolBar):
     """ "Send to: [account] BADGE": which account Send goes to, and what kind it is."""
 
+    #: The account shown changed, or its settings did: its AccountProfile (None when
+    #: it cannot be read).
+    profile_shown = Signal(object)
+
     def __init__(self, controller: SendController, banner: WelcomeBanner) -> None:
         super().__init__("Account")
         self.controller = controller
         self.banner = banner
+        #: The account shown now, as the editor should check for it.
+        self.profile: AccountProfile | None = None
         self.setObjectName("accountToolBar")
         self.setMovable(False)
         self.accounts = QComboBox()
@@ -120,6 +142,11 @@ class AccountBar(QToolBar):
         app = self.controller.app
         only_sandbox = len(app.accounts.all()) == 1
         self.banner.setVisible(only_sandbox and not welcome_dismissed(app.store))
+        try:
+            self.profile = app.profile(name)
+        except (AccountError, EndpointError):
+            self.profile = None
+        self.profile_shown.emit(self.profile)
 
     def _dismiss_welcome(self) -> None:
         dismiss_welcome(self.controller.app.store)

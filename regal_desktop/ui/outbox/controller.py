@@ -8,13 +8,15 @@ new run starts right after it ends. When the window closes, delivery stops after
 requests in flight and the threads are waited for, so nothing is cut off half-recorded.
 
 The editor and the CSV import both send through :meth:`SendController.submit`: one path
-for asking a key, confirming a production send, queuing and delivering.
+for asking a key, confirming a production send, queuing and delivering. The editor's sends
+carry its notes (reason, proof, opt-out words: evidence, never in the body), and the
+editor hears Regal's answer to each (``EditedContact.answered``): a send ends the job.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -29,6 +31,7 @@ from regal_desktop.services import requests
 from regal_desktop.services.accounts import AccountProfile, Destination
 from regal_desktop.services.confirmation import Confirmation, build_confirmation
 from regal_desktop.services.sending import QUEUE_ERRORS, Prepared, deliver, queue
+from regal_desktop.store.requests import ChangeNote, RequestRow
 from regal_desktop.store.states import RequestState
 from regal_desktop.ui.outbox.keys import KeySession
 from regal_desktop.ui.shell.changes import StoreChanges, What
@@ -56,6 +59,18 @@ class EditedContact(Protocol):
 
     def show_payload(self, raw: dict[str, Any], path: Any, modified: bool = False) -> bool:
         """Load ``raw`` as the contact being edited; False when it was refused (too big)."""
+
+    def send_notes(self) -> Mapping[tuple[str, str], ChangeNote]:
+        """The evidence to keep with the send (``NewRequest.notes``), never sent."""
+
+    def retired_points(self) -> Mapping[str, str]:
+        """The points the send retires (Replace…): directory key -> reason."""
+
+    def sent(self, request_id: int) -> None:
+        """The contact was queued as request ``request_id``."""
+
+    def answered(self, request: RequestRow) -> None:
+        """Regal answered a request sent from the window (delivered or rejected)."""
 
 
 @dataclass(frozen=True)
@@ -156,12 +171,29 @@ class SendController(QObject):
         known = self.contact.known
         queued = self.submit(
             self._parent,
-            [Prepared(self.contact.origin, checked)],
+            [Prepared(self.contact.origin, checked, self.contact.send_notes())],
             self.account,
             lambda profile: build_confirmation(profile, checked.body, known),
         )
         if queued is not None:
+            self._record_retired(queued.ids[0])
+            self.contact.sent(queued.ids[0])
             self._say(f"Queued request {queued.ids[0]} for {self.account}", 10_000)
+
+    def _record_retired(self, request_id: int) -> None:
+        """Remember the points this request retires (Contacts shows them as retired)."""
+        retired = self.contact.retired_points()
+        request = self.app.store.outbox.get(request_id) if retired else None
+        if request is None:
+            return
+        try:
+            for key, reason in retired.items():
+                self.app.store.revocations.retire(key, request_id, reason, request.created_at)
+        except QUEUE_ERRORS as exc:
+            self._say(
+                f"Request {request_id} is queued, but its retired points were not recorded: {exc}",
+                30_000,
+            )
 
     def _send_fix(self, fixing: int, checked: Checked) -> None:
         """Replace request ``fixing`` by the edited body, after the same questions."""
@@ -192,6 +224,7 @@ class SendController(QObject):
             return
         self.set_fixing(None)
         self._watched.add(request_id)
+        self.contact.sent(request_id)
         replaced = f"Queued request {request_id} for {original.profile} (replaces request {fixing})"
         self._say(replaced, 10_000)
         self.changes.notify(What.OUTBOX | What.HISTORY)
@@ -355,6 +388,7 @@ class SendController(QObject):
             if request is None or not request.state.settled:
                 continue
             self._watched.discard(request_id)
+            self.contact.answered(request)
             if request.state == RequestState.REJECTED:
                 answer = regal_answer(request.last_status, request.last_answer)
                 who = format_point(request.contact)

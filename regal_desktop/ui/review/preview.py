@@ -24,12 +24,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from regal_desktop.services.routes import PREVIEW_NOTE
 from regal_desktop.ui.shell.style import readable
 
 #: Shown in "Copy as curl" instead of the key, which never leaves the keychain this way.
@@ -123,6 +125,12 @@ class JsonPreview(QWidget):
         super().__init__(parent)
         self._text = ""
         self.endpoint = "https://events.regalvoice.com/events"
+        #: True while the text shown is a Segment account's calls (``set_route``).
+        self.segment = False
+        self.route_note = QLabel(f"{PREVIEW_NOTE}.")
+        self.route_note.setObjectName("previewRouteNote")
+        self.route_note.setWordWrap(True)
+        self.route_note.hide()
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("jsonPreview")
         self.editor.setAccessibleName("Request body preview")
@@ -152,6 +160,7 @@ class JsonPreview(QWidget):
         buttons.addWidget(self.copy_curl_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.route_note)
         layout.addWidget(self.editor, 1)
         layout.addLayout(buttons)
 
@@ -182,14 +191,27 @@ class JsonPreview(QWidget):
         """Make "Copy as curl" target ``endpoint``, the selected account's; None (the
         built-in sandbox, which only listens inside this application) disables it."""
         self.endpoint = endpoint or ""
-        self.copy_curl_button.setEnabled(bool(endpoint))
+        self.copy_curl_button.setEnabled(bool(endpoint) and not self.segment)
         self.copy_curl_button.setToolTip(
-            f"Copy a curl command that sends this body to {endpoint}; the key is left as "
-            f"{KEY_PLACEHOLDER}"
+            "Segment calls get their message ids and times when queued: there is no "
+            "command to copy before then"
+            if self.segment
+            else f"Copy a curl command that sends this body to {endpoint}; the key is left "
+            f"as {KEY_PLACEHOLDER}"
             if endpoint
             else "The built-in sandbox only answers inside Regal Desktop: choose an account "
             "with an endpoint to copy a curl command"
         )
+
+    def set_route(self, segment: bool) -> None:
+        """Say whether the text is a Segment account's calls (a note above them, and no
+        curl command: their ids and times are set when queued) or Regal's body."""
+        self.segment = segment
+        self.route_note.setVisible(segment)
+        what = "Segment calls" if segment else "request body"
+        self.editor.setAccessibleName(f"{what[0].upper()}{what[1:]} preview")
+        self.copy_button.setToolTip(f"Copy the {what}")
+        self.set_endpoint(self.endpoint or None)
 
     def copy_curl(self) -> None:
         """Put a curl command for the body on the clipboard (never the real key)."""

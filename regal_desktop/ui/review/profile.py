@@ -21,10 +21,22 @@ from regal_desktop.domain.profile import (
     primary_email,
     primary_phone,
 )
+from regal_desktop.domain.reconcile import consent_moment
+from regal_desktop.services.clock import local_time
 
 
 def _consent_word(entry: dict[str, Any], channel: Channel) -> str:
-    return CONSENT_WORDS[consent_state(entry.get(channel.field))]
+    """The state, and under it since when and from where (Regal's source, for what
+    Regal reported: ``services.known``)."""
+    opt_in = entry.get(channel.field)
+    word = CONSENT_WORDS[consent_state(opt_in)]
+    if not isinstance(opt_in, dict):
+        return word
+    stamp = opt_in.get("timestamp")
+    moment = consent_moment(stamp) if isinstance(stamp, str) else None
+    where = [local_time(moment) if moment else "", str(opt_in.get("source") or "")]
+    detail = " · ".join(escape(part) for part in where if part)
+    return f"{word}<br><small>{detail}</small>" if detail else word
 
 
 def _points_table(points: dict[str, Any], channels: tuple[Channel, ...], phones: bool) -> str:
@@ -51,7 +63,8 @@ def profile_html(known: dict[str, Any] | None, body: dict[str, Any], palette: QP
     traits = profile.get("traits") or {}
     parts: list[str] = []
     origin = (
-        "Known contact: merged with what this desk last sent."
+        "Known contact: merged with what this desk sent and what Regal reported (the "
+        "latest by consent time)."
         if known
         else "New to this desk: the profile holds only what this request sends."
     )

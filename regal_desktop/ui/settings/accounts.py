@@ -1,4 +1,5 @@
-"""The Accounts tab of Settings: accounts, their endpoints, rates and waits, and their keys."""
+"""The Accounts tab of Settings: accounts, their kind (Regal or Segment), endpoints, rates
+and waits, and their keys."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
@@ -18,6 +20,7 @@ from regal_desktop.context import AppContext
 from regal_desktop.delivery.endpoint import DEFAULT_RATE, REGAL_ENDPOINT, endpoint_warning
 from regal_desktop.delivery.keys import UnusableKey, clean_key, key_problem, mask
 from regal_desktop.delivery.waits import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT
+from regal_desktop.domain.segment import SEGMENT_ENDPOINT
 from regal_desktop.services.accounts import (
     MAX_RATE,
     MAX_WAIT_RANGE,
@@ -25,6 +28,8 @@ from regal_desktop.services.accounts import (
     SANDBOX_PROFILE,
     TIMEOUT_RANGE,
     AccountProfile,
+    default_rate,
+    segment_warning,
 )
 from regal_desktop.ui.settings.tabs import NO_KEYCHAIN_NOTE, SANDBOX_NOTE, ListTab, named
 
@@ -39,6 +44,7 @@ class ProfileCopy:
     saved: bool
     timeout: float = DEFAULT_TIMEOUT
     max_wait: float = DEFAULT_MAX_WAIT
+    kind: str = "regal"
     key: str = field(default="", repr=False)
 
     @property
@@ -58,6 +64,7 @@ def profile_problem(copy: ProfileCopy, others: list[str]) -> str | None:
     try:
         AccountProfile(
             name=name,
+            kind="segment" if copy.kind == "segment" else "regal",
             endpoint=copy.endpoint.strip(),
             rate=copy.rate,
             timeout=copy.timeout,
@@ -70,13 +77,41 @@ def profile_problem(copy: ProfileCopy, others: list[str]) -> str | None:
         if message.lower().startswith(where.lower()):
             return message[0].upper() + message[1:]  # "endpoint 'x' must ..." names itself
         return f"{where}: {message}"
-    return key_problem(copy.key, "API key: the key")
+    return key_problem(copy.key, f"{key_label(copy)}: the key")
+
+
+#: The endpoint a new account of each kind starts with.
+DEFAULT_ENDPOINTS = {"regal": REGAL_ENDPOINT, "segment": SEGMENT_ENDPOINT}
+#: What the Segment note says under a Segment account.
+SEGMENT_NOTE = (
+    "Sends Segment calls (identify, track) to a Segment source, for Regal's Segment "
+    "destination: the key is the source's write key."
+)
+
+
+def key_label(copy: ProfileCopy) -> str:
+    """``API key``, or ``Write key`` for a Segment account."""
+    return "Write key" if copy.kind == "segment" else "API key"
+
+
+def with_kind(copy: ProfileCopy, kind: str) -> None:
+    """Make ``copy`` an account of ``kind``; an endpoint and a rate left at the other
+    kind's defaults (or empty) become this kind's."""
+    old = copy.kind
+    if copy.endpoint.strip() in ("", DEFAULT_ENDPOINTS.get(old, "")):
+        copy.endpoint = DEFAULT_ENDPOINTS[kind]
+    if copy.rate == default_rate(old):
+        copy.rate = default_rate(kind)
+    copy.kind = kind
 
 
 def account_note(copy: ProfileCopy) -> str:
     """The note under an account: the sandbox's, or a warning about its endpoint."""
     if copy.built_in:
         return SANDBOX_NOTE
+    if copy.kind == "segment":
+        warning = segment_warning(copy.endpoint.strip())
+        return SEGMENT_NOTE + (f"\n⚠ Warning: {warning}" if warning else "")
     warning = endpoint_warning(copy.endpoint)
     return f"⚠ Warning: {warning}" if warning else ""
 
@@ -88,12 +123,19 @@ class AccountsTab(ListTab):
         self._app = app
         accounts = app.accounts
         self.profiles = [
-            ProfileCopy(p.name, p.endpoint, p.rate, True, p.timeout, p.max_wait)
+            ProfileCopy(p.name, p.endpoint, p.rate, True, p.timeout, p.max_wait, p.kind)
             for p in accounts.all()
         ]
         self.removed: list[str] = []
         self.default = accounts.default_name()
         self.name = named(QLineEdit(), "profileNameEdit")
+        self.kind = named(QComboBox(), "profileKindCombo")
+        self.kind.addItem("Regal (Custom Events API)", "regal")
+        self.kind.addItem("Segment (Regal's Segment destination)", "segment")
+        self.kind.setToolTip(
+            "Regal: each contact goes to Regal's API. Segment: it goes to a Segment source "
+            "as identify and track calls, which Regal's Segment destination passes on."
+        )
         self.endpoint = named(QLineEdit(), "profileEndpointEdit")
         self.endpoint.setPlaceholderText(REGAL_ENDPOINT)
         self.rate = named(QDoubleSpinBox(), "profileRateSpin")
@@ -132,6 +174,7 @@ class AccountsTab(ListTab):
         self.note.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Name", self.name)
+        form.addRow("Kind", self.kind)
         form.addRow("Endpoint", self.endpoint)
         form.addRow("Rate limit", self.rate)
         form.addRow("Answer timeout", self.timeout)
@@ -146,12 +189,15 @@ class AccountsTab(ListTab):
         for spin in (self.rate, self.timeout, self.max_wait):
             spin.valueChanged.connect(self._fields_edited)
         self.default_box.toggled.connect(self._default_toggled)
+        self.kind.currentIndexChanged.connect(self._kind_chosen)
+        self._form = form
         self.refill(select=0)
 
     def labels(self) -> list[str]:
         return [
             (p.name.strip() or "(new account)")
             + (" (built in)" if p.built_in else "")
+            + (" · Segment" if p.kind == "segment" else "")
             + (" — default" if p.name.strip() == self.default else "")
             for p in self.profiles
         ]
@@ -193,6 +239,7 @@ class AccountsTab(ListTab):
                 accounts.save(
                     AccountProfile(
                         name=p.name.strip(),
+                        kind="segment" if p.kind == "segment" else "regal",
                         endpoint=p.endpoint.strip(),
                         rate=p.rate,
                         timeout=p.timeout,
@@ -210,6 +257,7 @@ class AccountsTab(ListTab):
         copy = self.profiles[row]
         fields: tuple[QWidget, ...] = (
             self.name,
+            self.kind,
             self.endpoint,
             self.rate,
             self.timeout,
@@ -221,6 +269,8 @@ class AccountsTab(ListTab):
         self.name.setText(copy.name)
         self.name.setReadOnly(copy.saved)
         self.name.setToolTip("To rename, add an account and remove this one" if copy.saved else "")
+        self.kind.setCurrentIndex(max(0, self.kind.findData(copy.kind)))
+        self._show_kind(copy)
         self.endpoint.setText(copy.endpoint)
         self.rate.setValue(copy.rate)
         self.timeout.setValue(copy.timeout)
@@ -253,6 +303,35 @@ class AccountsTab(ListTab):
         self.note.setText(account_note(copy))
         self.refill()
         self.show_problem(row, self.problem_of(row))
+
+    def _show_kind(self, copy: ProfileCopy) -> None:
+        """The key's label and the endpoint's example follow the account's kind."""
+        label = self._form.labelForField(self.key)
+        if isinstance(label, QLabel):
+            label.setText(key_label(copy))
+        self.key.setAccessibleName(key_label(copy))
+        self.endpoint.setPlaceholderText(DEFAULT_ENDPOINTS.get(copy.kind, REGAL_ENDPOINT))
+        self.rate.setToolTip(
+            "Segment asks a source for at most 1,000 requests (batches) per second"
+            if copy.kind == "segment"
+            else "Regal accepts up to 300 requests per second per account"
+        )
+
+    def _kind_chosen(self) -> None:
+        row = self.list.currentRow()
+        copy = self.profiles[row]
+        kind = str(self.kind.currentData())
+        if copy.built_in or kind == copy.kind:
+            return
+        with_kind(copy, kind)
+        for widget in (self.endpoint, self.rate):
+            widget.blockSignals(True)
+        self.endpoint.setText(copy.endpoint)
+        self.rate.setValue(copy.rate)
+        for widget in (self.endpoint, self.rate):
+            widget.blockSignals(False)
+        self._show_kind(copy)
+        self._fields_edited()
 
     def _default_toggled(self, checked: bool) -> None:
         copy = self.profiles[self.list.currentRow()]

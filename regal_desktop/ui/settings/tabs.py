@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TypeVar
 
 import phonenumbers
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 from regal_desktop.context import AppContext
 from regal_desktop.domain.normalise import normalise_email
 from regal_desktop.services.consent_texts import (
+    ALL_CHANNELS,
     ConsentTemplate,
     consent_templates,
     save_consent_templates,
@@ -181,27 +184,46 @@ class GeneralTab(QWidget):
 
 
 class ConsentTextsTab(ListTab):
-    """The consent wordings staff pick from: a name and the exact words shown."""
+    """The consent wordings staff pick from: a name, the channels it is written for, a
+    version (kept with the evidence of each change) and the exact words shown."""
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
-        self.templates = [[t.name, t.text] for t in consent_templates(settings)]
+        self.templates = list(consent_templates(settings))
         self.name = named(QLineEdit(), "templateNameEdit")
+        self.channels = {
+            channel: named(QCheckBox(channel.label), f"template{channel.name.title()}Check")
+            for channel in ALL_CHANNELS
+        }
+        self.version = named(QLineEdit(), "templateVersionEdit")
+        self.version.setPlaceholderText("e.g. 2 (raise it when the words change)")
         self.text = named(QPlainTextEdit(), "templateTextEdit")
         self.text.setTabChangesFocus(True)
+        channel_row = QHBoxLayout()
+        for box in self.channels.values():
+            channel_row.addWidget(box)
+        channel_row.addStretch()
         form = QFormLayout()
         form.addRow("Name", self.name)
+        form.addRow("For", channel_row)
+        form.addRow("Version", self.version)
         form.addRow("Exact words shown", self.text)
         super().__init__("template", form, parent)
         self.name.textEdited.connect(self._edited)
+        self.version.textEdited.connect(self._edited)
+        for box in self.channels.values():
+            box.toggled.connect(self._edited)
         self.text.textChanged.connect(self._edited)
         self.refill(select=0)
 
     def labels(self) -> list[str]:
-        return [name.strip() or "(new text)" for name, _ in self.templates]
+        return [
+            f"{t.name.strip() or '(new text)'} ({t.channel_words or 'no channel'})"
+            for t in self.templates
+        ]
 
     def add(self) -> None:
-        """Start a new consent text."""
-        self.templates.append(["", ""])
+        """Start a new consent text (for every channel, version 1, until changed)."""
+        self.templates.append(ConsentTemplate("", ""))
         self.refill(select=len(self.templates) - 1)
         self.name.setFocus()
 
@@ -214,33 +236,50 @@ class ConsentTextsTab(ListTab):
 
     def problems(self) -> list[tuple[int, str]]:
         found, seen = [], set()
-        for row, (name, text) in enumerate(self.templates):
-            if not name.strip():
+        for row, template in enumerate(self.templates):
+            name = template.name.strip()
+            if not name:
                 found.append((row, "Name: give the consent text a short name"))
-            elif name.strip() in seen:
-                found.append((row, f"Name: {name.strip()!r} is used twice; names must differ"))
-            elif not text.strip():
-                found.append((row, f"{name.strip()}: the exact words shown are empty"))
-            seen.add(name.strip())
+            elif name in seen:
+                found.append((row, f"Name: {name!r} is used twice; names must differ"))
+            elif not template.channels:
+                found.append((row, f"{name}: tick the channels the words are written for"))
+            elif not template.version.strip():
+                found.append((row, f"{name}: give the words a version, e.g. 1"))
+            elif not template.text.strip():
+                found.append((row, f"{name}: the exact words shown are empty"))
+            seen.add(name)
         return found
 
     def save(self, settings: Settings) -> None:
         """Write the list (call after ``problems()`` is empty)."""
-        entries = [ConsentTemplate(n.strip(), t.strip()) for n, t in self.templates]
+        entries = [
+            replace(t, name=t.name.strip(), text=t.text.strip(), version=t.version.strip())
+            for t in self.templates
+        ]
         save_consent_templates(settings, entries)
 
     def show_entry(self, row: int) -> None:
-        name, text = self.templates[row]
-        for widget in (self.name, self.text):
+        template = self.templates[row]
+        widgets = (self.name, self.version, self.text, *self.channels.values())
+        for widget in widgets:
             widget.blockSignals(True)
-        self.name.setText(name)
-        self.text.setPlainText(text)
-        for widget in (self.name, self.text):
+        self.name.setText(template.name)
+        self.version.setText(template.version)
+        self.text.setPlainText(template.text)
+        for channel, box in self.channels.items():
+            box.setChecked(template.fits(channel))
+        for widget in widgets:
             widget.blockSignals(False)
 
     def _edited(self) -> None:
         row = self.list.currentRow()
         if 0 <= row < len(self.templates):
-            self.templates[row] = [self.name.text(), self.text.toPlainText()]
+            self.templates[row] = ConsentTemplate(
+                name=self.name.text(),
+                text=self.text.toPlainText(),
+                channels=tuple(c for c, box in self.channels.items() if box.isChecked()),
+                version=self.version.text(),
+            )
             self.refill()
             self.show_problem(row, self.problem_of(row))

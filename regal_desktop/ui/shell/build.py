@@ -120,6 +120,7 @@ def _fill_menus(desk: Desk) -> None:
     file_menu.addAction(editor.open_action)
     file_menu.addMenu(editor.recent_menu)
     file_menu.addAction(desk.import_action)
+    file_menu.addAction(desk.side.regal.import_action)
     file_menu.addSeparator()
     file_menu.addAction(editor.save_action)
     file_menu.addAction(editor.save_as_action)
@@ -139,6 +140,8 @@ def _fill_menus(desk: Desk) -> None:
     window.view_menu.addSeparator()
     window.view_menu.addAction(desk.history_action)
     window.view_menu.addAction(desk.contacts_action)
+    window.view_menu.addAction(desk.side.revocations_action)
+    window.view_menu.addAction(desk.side.regal.reconcile_action)
 
 
 def _connect_signals(desk: Desk) -> None:
@@ -167,6 +170,9 @@ def _connect_signals(desk: Desk) -> None:
 
     sending.account_changed.connect(show_destination)
     show_destination(sending.account)
+    # The editor checks and previews for the chosen account's route (Regal or Segment).
+    desk.account_bar.profile_shown.connect(editor.set_account)
+    editor.set_account(desk.account_bar.profile)
     # The outbox dock and the account bar
     desk.outbox.retryRequested.connect(sending.retry)
     desk.outbox.dropRequested.connect(sending.drop)
@@ -198,6 +204,7 @@ def _connect_signals(desk: Desk) -> None:
             editor.forget_known_profiles()
         if What.SETTINGS in what:
             desk.account_bar.fill()
+            editor.form.consent.set_templates(consent_templates(desk.app.store.settings))
 
     desk.changes.changed.connect(store_changed)
     application = QCoreApplication.instance()

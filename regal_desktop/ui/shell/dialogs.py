@@ -24,6 +24,8 @@ JSON_FILTER = "Payload files (*.json *.jsonc);;All files (*)"
 EVIDENCE_FILTER = "CSV (*.csv);;JSON lines (*.jsonl)"
 #: Files the import reads, and where its rejected rows are saved.
 CSV_FILTER = "CSV files (*.csv *.txt);;All files (*)"
+#: Files of Regal's contact events: JSON, JSON lines, a CSV warehouse export.
+EVENTS_FILTER = "Regal events (*.json *.jsonl *.ndjson *.csv);;All files (*)"
 
 
 class SaveChoice(Enum):
@@ -65,10 +67,19 @@ class Dialogs:
         """Whether to restore the draft autosaved before the window last closed abnormally."""
         raise NotImplementedError
 
+    def ask_replacement(self, parent: QWidget, what: str, old: str) -> str | None:
+        """The number or address (``what``) that replaces ``old``, or None to cancel."""
+        raise NotImplementedError
+
     # -- sending ----------------------------------------------------------------------------
 
     def confirm_send(self, parent: QWidget, confirmation: Confirmation) -> bool:
         """Whether to send to a real Regal account."""
+        raise NotImplementedError
+
+    def confirm_restate(self, parent: QWidget, count: int) -> bool:
+        """Whether to send ``count`` consent objects equal to what Regal holds again, as
+        restatements (recorded as such, not as changes)."""
         raise NotImplementedError
 
     def ask_key(self, parent: QWidget, account: str, reason: str, can_save: bool) -> str | None:
@@ -92,6 +103,10 @@ class Dialogs:
 
     def ask_rejected_path(self, parent: QWidget, suggested: Path) -> Path | None:
         """Where to save the rejected rows of an import, or None."""
+        raise NotImplementedError
+
+    def ask_events_path(self, parent: QWidget, folder: Path) -> Path | None:
+        """A file of Regal's events to import (JSON, JSON lines, CSV), or None."""
         raise NotImplementedError
 
     def ask_mapping_name(self, parent: QWidget, suggested: str) -> str | None:
@@ -180,8 +195,28 @@ class ScreenDialogs(Dialogs):
             default_yes=True,
         )
 
+    def ask_replacement(self, parent: QWidget, what: str, old: str) -> str | None:
+        text, ok = QInputDialog.getText(
+            parent,
+            f"Replace {old}",
+            f"Regal cannot delete {old}. Type the new {what}: it is added (primary where "
+            f"{old} was), and {old} is retired: unsubscribed on every channel.\n\n"
+            f"New {what}:",
+        )
+        return text.strip() or None if ok else None
+
     def confirm_send(self, parent: QWidget, confirmation: Confirmation) -> bool:
         return ask_confirmation(parent, confirmation)
+
+    def confirm_restate(self, parent: QWidget, count: int) -> bool:
+        objects = f"{count} consent object{'s' * (count != 1)}" if count else "the consent"
+        return _yes(
+            parent,
+            "Restate consent?",
+            f"Send {objects} as written, although Regal already holds the same? They are "
+            "recorded in the history as restatements, not as changes.",
+            default_yes=False,
+        )
 
     def ask_key(self, parent: QWidget, account: str, reason: str, can_save: bool) -> str | None:
         where = (
@@ -217,6 +252,12 @@ class ScreenDialogs(Dialogs):
 
     def ask_import_path(self, parent: QWidget, folder: Path) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(parent, "Import CSV", str(folder), CSV_FILTER)
+        return Path(name) if name else None
+
+    def ask_events_path(self, parent: QWidget, folder: Path) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            parent, "Import Regal events", str(folder), EVENTS_FILTER
+        )
         return Path(name) if name else None
 
     def ask_rejected_path(self, parent: QWidget, suggested: Path) -> Path | None:

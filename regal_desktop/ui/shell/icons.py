@@ -15,6 +15,8 @@ def level_icon(level: Level) -> QIcon:
     pixmap = (
         QStyle.StandardPixmap.SP_MessageBoxCritical
         if level is Level.ERROR
+        else QStyle.StandardPixmap.SP_MessageBoxInformation
+        if level is Level.INFO
         else QStyle.StandardPixmap.SP_MessageBoxWarning
     )
     return style.standardIcon(pixmap)

@@ -1,4 +1,4 @@
-"""The windows beside the editor: History, Contacts and the CSV import.
+"""The windows beside the editor: History, Contacts, Revocations and the CSV import.
 
 Each is made the first time it is opened (its module loads then, not at start-up) and
 kept for the session; they read the store again whenever it changes while they show.
@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from regal_desktop.context import AppContext
 from regal_desktop.ui.editor.editor import Editor
 from regal_desktop.ui.outbox.controller import SendController
+from regal_desktop.ui.reconcile.actions import RegalSide
 from regal_desktop.ui.shell.changes import StoreChanges, What
 from regal_desktop.ui.shell.dialogs import Dialogs
 from regal_desktop.ui.shell.window import MainWindow
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from regal_desktop.ui.contacts.window import DirectoryView
     from regal_desktop.ui.csv_import.wizard import ImportWizard
     from regal_desktop.ui.history.window import HistoryView
+    from regal_desktop.ui.revocations.window import RevocationsView
 
 
 def _raise(widget: QWidget) -> None:
@@ -48,6 +51,13 @@ class SideWindows(QObject):
         self.history: HistoryView | None = None
         self.directory: DirectoryView | None = None
         self.wizard: ImportWizard | None = None
+        self.revocations: RevocationsView | None = None
+        self.revocations_action = QAction("&Revocations…", window)
+        self.revocations_action.setObjectName("revocationsAction")
+        self.revocations_action.setShortcut("Ctrl+Shift+R")
+        self.revocations_action.triggered.connect(self.show_revocations)
+        #: File → Import Regal events… and View → Reconcile with Regal… (``regal.*_action``).
+        self.regal = RegalSide(app, window, dialogs, changes, editor.context.clock)
         changes.changed.connect(self._store_changed)
 
     def show_history(self) -> HistoryView:
@@ -73,6 +83,19 @@ class SideWindows(QObject):
         self.directory.search_edit.setFocus()
         self.directory.search_edit.selectAll()
         return self.directory
+
+    def show_revocations(self) -> RevocationsView:
+        """Show the revocations (opt-outs against their deadline), read again now."""
+        if self.revocations is None:
+            from regal_desktop.ui.revocations.window import RevocationsView
+
+            clock = self.editor.context.clock
+            self.revocations = RevocationsView(self.app.store, clock, self.window)
+            self.revocations.setWindowFlag(Qt.WindowType.Window)
+        else:
+            self.revocations.refresh()
+        _raise(self.revocations)
+        return self.revocations
 
     def show_import(self) -> ImportWizard:
         """Show the import wizard; a new one unless one is open."""
@@ -106,3 +129,6 @@ class SideWindows(QObject):
             self.history.refresh()
         if What.DIRECTORY in what and self.directory is not None and self.directory.isVisible():
             self.directory.refresh()
+        revocations = self.revocations
+        if What.HISTORY in what and revocations is not None and revocations.isVisible():
+            revocations.refresh()

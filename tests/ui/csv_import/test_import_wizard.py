@@ -283,11 +283,13 @@ def test_the_check_page_says_what_the_warnings_are(
     assert "3 good (3 with warnings)" in preview.summary.text()
     shown = preview.warnings.text().splitlines()
     assert shown[0] == "The warnings (the rows are still sent):"
+    # In the user's words, without JSON paths; writing a number in E.164 is no warning.
     assert shown[1] == (
-        '• 3 × traits.phones["+19545582399"].smsOptIn: unsubscribes +1 954-558-2399 from SMS '
+        "• 3 × Phone +1 954-558-2399, SMS consent: opt-out (no more SMS to this number) "
         "(lines 2, 3, 5)"
     )
     assert shown[2] == (
-        '• 1 × traits.phones["(515) 555-2355"]: "(515) 555-2355" will be sent as +15155552355 '
-        "(line 3)"
+        "• 3 × Phone +1 954-558-2399, SMS consent: time is missing, so the record cannot show "
+        "when consent was withdrawn (lines 2, 3, 5)"
     )
+    assert "will be sent as" not in preview.warnings.text()

@@ -110,18 +110,20 @@ def test_primary_is_exclusive(qtbot: QtBot, editor: Editor) -> None:
     )
 
 
-def test_choosing_a_consent_state_fills_the_timestamp(
+def test_choosing_a_consent_state_leaves_the_time_to_now(
     qtbot: QtBot, editor: Editor, now_text: str
 ) -> None:
     add_phone(qtbot, editor, "+19545582399")
     qtbot.mouseClick(
         editor.findChild(QRadioButton, "voiceSubscribedButton"), Qt.MouseButton.LeftButton
     )
-    assert line_edit(editor, "voiceTimestampEdit").text() == now_text
-    # Choosing a template records its exact words.
-    text = editor.findChild(QComboBox, "voiceTextEdit")
-    text.setCurrentIndex(0)
-    text.activated.emit(0)
+    # No invented time: the field stays empty until "Now" or typing fills it.
+    assert line_edit(editor, "voiceTimestampEdit").text() == ""
+    qtbot.mouseClick(editor.findChild(QPushButton, "voiceNowButton"), Qt.MouseButton.LeftButton)
+    # Choosing a wording records its exact words.
+    wording = editor.findChild(QComboBox, "voiceWordingCombo")
+    wording.setCurrentIndex(1)
+    wording.activated.emit(1)
     expect_preview(
         qtbot,
         editor,

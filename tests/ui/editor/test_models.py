@@ -130,8 +130,11 @@ def test_typing_and_deleting_leaves_nothing_to_undo() -> None:
     assert not document.is_modified
 
 
-def test_subscribing_fills_an_empty_timestamp_only(document: ContactDocument) -> None:
+def test_choosing_a_state_never_fills_the_time(document: ContactDocument) -> None:
     document.set_consent("phones", 1, Channel.SMS, state=ConsentState.SUBSCRIBED)
+    assert document.consent("phones", 1, Channel.SMS).timestamp == ""
+    assert "timestamp" not in document.to_raw()["traits"]["phones"]["305 555 0142"]["smsOptIn"]
+    document.fill_timestamp_now("phones", 1, Channel.SMS)
     assert document.consent("phones", 1, Channel.SMS).timestamp == "2026-11-25T09:30:00+01:00"
     document.set_consent("phones", 1, Channel.VOICE, timestamp="2020-01-01T00:00:00Z")
     document.set_consent("phones", 1, Channel.VOICE, state=ConsentState.UNSUBSCRIBED)

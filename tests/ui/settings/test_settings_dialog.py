@@ -7,15 +7,19 @@ from collections.abc import Callable, Iterator
 import keyring
 import keyring.backends.fail
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFrame,
     QLabel,
+    QListWidget,
     QPlainTextEdit,
 )
 from pytestqt.qtbot import QtBot
 
+from regal_desktop.domain.model import Channel
 from regal_desktop.services.consent_texts import consent_templates
 from regal_desktop.ui.settings.dialog import NO_KEYCHAIN_NOTE, SettingsDialog
 from tests.helpers.bodies import BODY
@@ -159,13 +163,36 @@ def test_consent_texts_are_edited_and_saved(qtbot: QtBot, open_desk: Callable[..
     edit(dialog, "templateNameEdit").clear()
     qtbot.keyClicks(edit(dialog, "templateNameEdit"), "Survey texts")
     dialog.findChild(QPlainTextEdit, "templateTextEdit").setPlainText("I agree to surveys.")
+    # Written for SMS only, second version of the words.
+    for name in ("templateVoiceCheck", "templateEmailCheck"):
+        dialog.findChild(QCheckBox, name).setChecked(False)
+    assert "(SMS)" in dialog.findChild(QListWidget, "templateList").currentItem().text()
+    version = edit(dialog, "templateVersionEdit")
+    version.selectAll()
+    qtbot.keyClick(version, Qt.Key.Key_Backspace)
+    assert "give the words a version" in dialog.findChild(QLabel, "templateError").text()
+    qtbot.keyClicks(version, "2")
 
     dialog.accept()
 
     saved = settings.get("consent_templates")
-    assert saved[-1] == {"name": "Survey texts", "text": "I agree to surveys."}
+    assert saved[-1] == {
+        "name": "Survey texts",
+        "text": "I agree to surveys.",
+        "channels": ["sms"],
+        "version": "2",
+    }
     assert len(saved) == len(bundled) + 1
     assert consent_templates(settings)[-1].name == "Survey texts"
+    # The editor offers it at once, on SMS only.
+    editor = sending.editor.form.consent.editors
+    assert "Survey texts (v2)" in combo_items(editor[Channel.SMS].wording_combo)
+    assert "Survey texts (v2)" not in combo_items(editor[Channel.VOICE].wording_combo)
+
+
+def combo_items(combo: QComboBox) -> list[str]:
+    """Every entry of a combo box."""
+    return [combo.itemText(i) for i in range(combo.count())]
 
 
 def test_removing_a_profile_forgets_its_key_and_falls_back_to_the_sandbox(
