@@ -15,11 +15,13 @@ MODULES = (
     "bench_validation",
     "bench_outbox",
     "bench_delivery",
+    "bench_shared_rate",
     "bench_segment",
     "bench_import",
     "bench_directory",
     "bench_events",
     "bench_reconcile",
+    "bench_team_store",
     "bench_baseline",
 )
 

@@ -2,7 +2,7 @@
 
 The receiver runs in its own process, as Regal would. The figures: the share of the
 configured rate reached, the busiest sliding second seen by the receiver (never above
-Regal's 300), and the sender's CPU per request against a bare httpx client posting the
+the configured rate), and the sender's CPU per request against a bare httpx client posting the
 same bodies with the same number of connections.
 """
 
@@ -130,7 +130,7 @@ def _one(latency: float) -> list[Result]:
             "configured limit",
             RATE,
             note=f"{len(arrivals)} delivered in {wall:.1f} s; busiest second {busiest} "
-            f"(Regal's limit {REGAL_LIMIT})",
+            f"(limit {RATE:g}, Regal's {REGAL_LIMIT})",
         ),
         Result(
             f"sender CPU per request, {label}",

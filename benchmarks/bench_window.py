@@ -11,9 +11,10 @@ the whole window with the store, the domain and a blank contact
 (``ui.shell.build.build_main_window``) and paints it: when the person can work, however
 early ``--smoke`` may exit.
 
-The preview figure is the time from one keystroke in the first-name field to the preview
-showing the new body, for a contact with 500 phones and 100 e-mails, against
-``json.dumps(body, indent=2)`` of the same body.
+The preview figures are the time from one keystroke in the first-name field, and in the
+words of the first phone's voice consent, to the preview showing the new body, for a
+contact with 500 phones and 100 e-mails, against ``json.dumps(body, indent=2)`` of the
+same body.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from benchmarks.bench_validation import big_contact
 from benchmarks.common import Result, best_of
@@ -156,6 +158,25 @@ def _memory(home: str) -> list[Result]:
     ]
 
 
+def _keystrokes(app: Any, editor: Any, widget: Any) -> tuple[float, float]:
+    """The median wall-clock and CPU time from one key in ``widget`` to the preview
+    showing the new body (CPU time: what a busy machine's other processes do not add)."""
+    from PySide6.QtTest import QTest
+
+    wall, cpu = [], []
+    for i in range(30):
+        letter = "abcdefghij"[i % 10]
+        before = editor.checked.text
+        start, start_cpu = time.perf_counter(), time.process_time()
+        QTest.keyClicks(widget, letter)
+        while editor.checked.text == before:
+            app.processEvents()
+        app.processEvents()
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(wall), statistics.median(cpu)
+
+
 def _preview(home: str) -> list[Result]:
     os.environ.update({"REGAL_DESKTOP_HOME": home, "QT_QPA_PLATFORM": "offscreen"})
     from PySide6.QtCore import Qt
@@ -169,27 +190,23 @@ def _preview(home: str) -> list[Result]:
     window, editor = desk.window, desk.editor
     raw = big_contact(500, 100)
     editor.document.from_raw(raw)
+    editor.form.show_point(editor.form.phones, 0)  # the first phone's consent in view
     window.show()
     app.processEvents()
     edit = window.findChild(QLineEdit, "firstNameEdit")
+    words = window.findChild(QPlainTextEdit, "voiceTextEdit")
     preview = window.findChild(QPlainTextEdit, "jsonPreview")
-    assert edit is not None and preview is not None
-    samples = []
-    for i in range(30):
-        letter = "abcdefghij"[i % 10]
-        before = editor.checked.text
-        start = time.perf_counter()
-        QTest.keyClicks(edit, letter)
-        while editor.checked.text == before:
-            app.processEvents()
-        app.processEvents()
-        samples.append(time.perf_counter() - start)
+    assert edit is not None and words is not None and preview is not None
+    typed = _keystrokes(app, editor, edit)
+    words.setFocus()
+    words.moveCursor(words.textCursor().MoveOperation.End)
+    worded = _keystrokes(app, editor, words)
     QTest.keyClick(edit, Qt.Key.Key_A)
     app.processEvents()
     body = editor.checked.body
     assert preview.toPlainText() == editor.checked.text
+    assert body["traits"]["phones"]["+19545550000"]["voiceOptIn"]["text"].endswith("abcdefghij")
     baseline = best_of(lambda: json.dumps(body, indent=2), repeat=10)
-    samples.sort()
     text_kib = len(editor.checked.text) / 1024
     editor.document.undo_stack.setClean()
     window.close()
@@ -197,12 +214,22 @@ def _preview(home: str) -> list[Result]:
     return [
         Result(
             "preview after a keystroke, 500 phones + 100 e-mails",
-            samples[len(samples) // 2] * 1e3,
+            typed[0] * 1e3,
             "ms",
             "json.dumps(indent=2)",
             baseline * 1e3,
-            note=f"median of 30; {text_kib:.0f} KiB body; goal < 16 ms",
-        )
+            note=f"median of 30; {text_kib:.0f} KiB body; goal < 16 ms; CPU time "
+            f"{typed[1] * 1e3:.1f} ms",
+        ),
+        Result(
+            "preview after a keystroke in a phone's consent words, same contact",
+            worded[0] * 1e3,
+            "ms",
+            "json.dumps(indent=2)",
+            baseline * 1e3,
+            note="median of 30 (the words of the first phone's voice consent); goal < 16 ms; "
+            f"CPU time {worded[1] * 1e3:.1f} ms",
+        ),
     ]
 
 

@@ -13,7 +13,12 @@ from regal_desktop.commands.common import OK, PROBLEM, USAGE, context, fail, pri
 from regal_desktop.commands.send import add_delivery_options, deliver_and_report, resolve
 from regal_desktop.domain.visible import visible
 from regal_desktop.services.clock import local_now
-from regal_desktop.services.known import known_contact, provenance_lines
+from regal_desktop.services.known import (
+    KNOWN_FROM_REGAL,
+    find_contacts,
+    known_contact,
+    provenance_lines,
+)
 from regal_desktop.services.retire import RetireError, plan, queue_retirement
 from regal_desktop.services.text_files import FileWriteError, write_atomically
 
@@ -29,7 +34,11 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     show.add_argument("key", metavar="KEY", help="phone (any format), e-mail or userId")
     show.set_defaults(handler=run(_show))
-    find = actions.add_parser("find", help="contacts matching a phone, e-mail, userId or name")
+    find = actions.add_parser(
+        "find",
+        help="contacts matching a phone, e-mail, userId or name (and one only Regal's "
+        "events know, by its exact phone, e-mail or userId)",
+    )
     find.add_argument("text", metavar="TEXT")
     find.set_defaults(handler=run(_find))
     _add_retire(actions)
@@ -69,11 +78,12 @@ def _show(options: argparse.Namespace) -> int:
 
 def _find(options: argparse.Namespace) -> int:
     with context() as ctx:
-        found = ctx.store.directory.find(options.text)
+        found = find_contacts(ctx.store, options.text)
     if not found:
         raise fail(f"no contact matches {options.text!r}", PROBLEM)
     for contact in found:
-        fields = [contact.display, contact.name, contact.user_id or ""]
+        name = f"({KNOWN_FROM_REGAL})" if contact.from_regal else contact.name
+        fields = [contact.display, name, contact.user_id or ""]
         print("\t".join(visible(field) for field in fields))
     return OK
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from regal_desktop.commands.common import OK, PROBLEM, USAGE, context, run
-from regal_desktop.domain.regal_events import EventError, RegalEvent
-from regal_desktop.domain.visible import visible
-from regal_desktop.services.regal_events import EventFileError, read_events
+from regal_desktop.services.event_import import import_events
 
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -38,53 +34,28 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     importing.set_defaults(handler=run(_import))
 
 
-#: Events written per transaction.
-CHUNK = 5000
-
-
-class _Tally:
-    """What one import did: good events, rejections, files that could not be read."""
-
-    def __init__(self) -> None:
-        self.good = 0
-        self.rejected = 0
-        self.unreadable = 0
-
-
-def _good_events(files: list[str], region: str, tally: _Tally) -> Iterator[tuple[RegalEvent, str]]:
-    """Every good event of ``files`` with its origin (``FILE:LINE``); rejections and
-    unreadable files are said on standard error as they are met."""
-    for name in files:
-        try:
-            for line, read in read_events(Path(name), region):
-                if isinstance(read, EventError):
-                    tally.rejected += 1
-                    print(visible(f"{name}:{line}: {read.reason}"), file=sys.stderr)
-                    continue
-                tally.good += 1
-                yield read, f"{name}:{line}"
-        except EventFileError as exc:
-            tally.unreadable += 1
-            print(visible(str(exc)), file=sys.stderr)
-
-
 def _import(options: argparse.Namespace) -> int:
-    tally = _Tally()
-    stored = 0
+    def say(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    results = []
     with context() as ctx:
-        events = _good_events(options.files, ctx.region, tally)
-        # Each chunk is read first and then written in a transaction of its own, so the
-        # write lock is held for milliseconds and a running ``listen`` keeps answering.
-        # Stopped part way, an import run again stores only what is missing.
-        while chunk := list(islice(events, CHUNK)):
-            stored += ctx.store.events.add_from(chunk)
+        for name in options.files:
+            result = import_events(ctx.store, Path(name), ctx.region, on_rejected=say)
+            if result.unreadable is not None:
+                say(result.unreadable)
+            results.append(result)
+    stored = sum(result.stored for result in results)
+    known = sum(result.read for result in results) - stored
+    rejected = sum(len(result.rejected) for result in results)
+    unreadable = sum(result.unreadable is not None for result in results)
     print(
-        f"stored {stored}, already known {tally.good - stored}, rejected {tally.rejected}"
-        + (f", files not read {tally.unreadable}" if tally.unreadable else "")
+        f"stored {stored}, already known {known}, rejected {rejected}"
+        + (f", files not read {unreadable}" if unreadable else "")
     )
-    if tally.unreadable:
+    if unreadable:
         return USAGE
-    return PROBLEM if tally.rejected else OK
+    return PROBLEM if rejected else OK
 
 
 __all__ = ["add_parser"]

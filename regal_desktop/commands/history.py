@@ -43,11 +43,13 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         "export",
         help="every consent change as CSV or JSON lines, with who sent it and Regal's answer",
         description="One row per consent object sent: point, kind, channel, subscribed, text, "
-        "ip, timestamp, source, operator, profile, endpoint, queued_at, accepted_at, state, "
+        "ip, timestamp, source, operator, db_role (the team database's role that queued "
+        "it), profile, endpoint, queued_at, accepted_at, state, "
         "request_id, sha256 (of the exact body sent), change ('change', or 'restatement' "
         "when it sent the state already known), was (the state known before), reason, "
-        "proof, method, received_at, template, template_version. The file is written only "
-        "when complete.",
+        "proof, method, received_at, template, template_version, route ('regal' or "
+        "'segment'), message_id (Segment's message id base) and batch (the Segment batch "
+        "that delivered it). The file is written only when complete.",
     )
     _add_filters(export)
     export.add_argument("--changes-only", action="store_true", help="leave out the restatements")

@@ -16,7 +16,7 @@ from regal_desktop.commands.send import (
 )
 from regal_desktop.context import AppContext
 from regal_desktop.domain.column_names import guessed_target
-from regal_desktop.domain.findings import Level, quote
+from regal_desktop.domain.findings import quote
 from regal_desktop.domain.import_rows import (
     FIELDS,
     IGNORE,
@@ -24,7 +24,6 @@ from regal_desktop.domain.import_rows import (
     ColumnMapping,
     MappingError,
 )
-from regal_desktop.services.accounts import Destination
 from regal_desktop.services.bulk_import import (
     HeaderError,
     ImportFileError,
@@ -39,7 +38,7 @@ from regal_desktop.services.bulk_import import (
 )
 from regal_desktop.services.evidence import ExportError
 from regal_desktop.services.known import known_lookup
-from regal_desktop.services.routes import route_problems
+from regal_desktop.services.routes import route_of
 from regal_desktop.services.sending import queue
 
 _MAPPING_HELP = (
@@ -55,7 +54,8 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         description="Read a CSV file (UTF-8, comma or semicolon) whose header names the "
         "fields (" + ", ".join(FIELDS) + "), check every row as a payload, and write the "
         "good rows as JSON lines (--out) or queue and send them (--send). Bad rows are "
-        "reported as FILE:LINE: reason. Exit 0 when every row was good, 1 when some were "
+        "reported as FILE:LINE: reason; sending to a Segment account (--profile), so is each "
+        "row its route cannot carry. Exit 0 when every row was good, 1 when some were "
         "rejected (the good ones are still written or queued), 2 when the file cannot be read.",
     )
     parser.add_argument("file", metavar="FILE.csv")
@@ -156,6 +156,8 @@ def _import(options: argparse.Namespace) -> int:
                 region=ctx.region,
                 lookup=known_lookup(ctx.store),
                 restate=options.restate,
+                # Rows a Segment account's route cannot carry are rejected, each with why.
+                route=route_of(dest.profile) if dest is not None else "regal",
             )
         except HeaderError as exc:
             raise fail(f"{exc}\n{_MAPPING_HELP}") from None
@@ -175,35 +177,11 @@ def _import(options: argparse.Namespace) -> int:
         if not plan.good:
             print("regal-desktop: no good rows; nothing was queued", file=sys.stderr)
             return code
-        if _route_refuses(plan, dest, options.warnings):
-            return PROBLEM
         ids = queue(ctx.store, plan.prepared(), dest, ctx.operator)
         print(f"queued {len(ids)} request(s) for profile {dest.profile.name}", file=sys.stderr)
         return max(
             code, deliver_and_report(ctx, dest, ids, wait=options.wait, timeout=options.timeout)
         )
-
-
-def _route_refuses(plan: ImportPlan, dest: Destination, show_warnings: bool) -> bool:
-    """Say what the account's route (Segment) finds in the good rows; True, with nothing
-    queued, when a row has an error there."""
-    found = list(route_problems(dest.profile, plan.prepared()))
-    errors = sum(f.level is Level.ERROR for _, f in found)
-    for origin, finding in found:
-        if finding.level is Level.ERROR or show_warnings:
-            print(f"{origin}: {finding}", file=sys.stderr)
-    if found and not show_warnings and len(found) > errors:
-        warned = len(found) - errors
-        print(
-            f"{plan.source}: {warned} Segment warning(s) (--warnings lists them)", file=sys.stderr
-        )
-    if errors:
-        print(
-            f"regal-desktop: {errors} error(s) for the Segment route of profile "
-            f"{dest.profile.name}; nothing was queued",
-            file=sys.stderr,
-        )
-    return bool(errors)
 
 
 def _write(plan: ImportPlan, options: argparse.Namespace) -> None:

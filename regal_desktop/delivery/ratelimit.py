@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import math
 import sqlite3
+import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -34,7 +35,7 @@ from typing import Any
 from regal_desktop.delivery.endpoint import DEFAULT_RATE, REGAL_LIMIT
 from regal_desktop.store import Location, Store, open_store
 from regal_desktop.store.db import is_busy
-from regal_desktop.store.slots import SendSchedule
+from regal_desktop.store.slots import CLOCK_SET_BACK, SendSchedule
 
 
 class RateLimiter:
@@ -177,6 +178,8 @@ class SharedRateLimiter:
         self._turn = asyncio.Lock()
         self._thread = ThreadPoolExecutor(1, thread_name_prefix=f"send-times:{profile}")
         self._store: Store | None = None  # opened and used in ``_thread`` only
+        self._offset: tuple[float, float] | None = None  # the store's clock: offset, error
+        self._closing = threading.Event()
 
     async def acquire(self) -> float:
         """Wait for this sender's next send time and return it (unix seconds)."""
@@ -190,6 +193,9 @@ class SharedRateLimiter:
                     self._take_refill()
                     continue
                 slot, now = self._slots[0], self._clock()
+                if slot - now > CLOCK_SET_BACK:  # the clock went back: these are stale
+                    self._slots.clear()
+                    continue
                 if slot > now:
                     await self._sleep(slot - now)
                     # Float rounding may leave the clock a hair short of the slot; waiting
@@ -205,6 +211,7 @@ class SharedRateLimiter:
 
     def close(self) -> None:
         """Stop reserving and close the limiter's connection; unused send times lapse."""
+        self._closing.set()  # a reservation waiting out a lock gives up
         if self._refill is not None:
             self._refill.cancel()
         self._thread.submit(self._close_store)
@@ -232,13 +239,17 @@ class SharedRateLimiter:
         schedule = SendSchedule(self._store.conn)
         while True:
             try:
-                # In the store's time (another computer's clock may be off), then in ours.
-                offset = schedule.clock_offset()
+                # In the store's time (another computer's clock may be off), then in ours;
+                # the closest reading so far of the store's clock holds (NTP's rule).
+                offset, error = schedule.clock_offset()
+                if self._offset is None or error < self._offset[1]:
+                    self._offset = offset, error
+                offset = self._offset[0]
                 now = self._clock() + offset
                 times = schedule.reserve(self.profile, self.batch, self.spacing, now)
                 return [moment - offset for moment in times]
             except sqlite3.OperationalError as exc:
-                if not is_busy(exc):
+                if not is_busy(exc) or self._closing.is_set():
                     raise
                 time.sleep(0.05)  # another program holds the database a moment longer
 

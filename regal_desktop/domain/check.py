@@ -277,8 +277,7 @@ class _Checker:
                 number = normalise_phone(written, self.region)
                 key, problem = number.e164, number.error
                 # Writing a number in E.164 is done for the user: information, not a risk.
-                moved = f" will be sent as {key}"
-                notes = tuple(n for n in number.warnings if not n.endswith(moved))
+                notes = number.risks
                 spelled = f"Phone {written} will be sent as {key}"
             else:
                 key, problem = normalise_email(written)

@@ -65,6 +65,13 @@ class PhoneResult:
     error: str | None
     warnings: tuple[str, ...]
 
+    @property
+    def risks(self) -> tuple[str, ...]:
+        """The warnings that are a risk: all but "will be sent as +1…", since writing a
+        number in E.164 is done for the user (information, not a warning)."""
+        moved = f" will be sent as {self.e164}"
+        return tuple(note for note in self.warnings if not note.endswith(moved))
+
 
 @lru_cache(maxsize=_CACHE)
 def normalise_phone(text: str, region: str = "US") -> PhoneResult:

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from regal_desktop.domain.normalise import parse_timestamp
@@ -253,16 +255,16 @@ def reconcile(sent: Iterable[Sent], reported: Iterable[Reported], now: datetime)
         (s.point, s.channel, s.at, 0, s.accepted_at, s.request_id, s) for s in sent
     ]
     keyed += [(r.point, r.channel, r.at, 1, r.identity, 0, r) for r in reported]
-    keyed.sort(key=lambda item: item[:6])
+    keyed.sort(key=_ORDER)
     lines: list[Line] = []
-    start = 0
-    for end in range(1, len(keyed) + 1):
-        if end < len(keyed) and keyed[end][:2] == keyed[start][:2]:
-            continue
-        point, channel = keyed[start][0], keyed[start][1]
-        lines.extend(_one_key(point, channel, [item[6] for item in keyed[start:end]], now))
-        start = end
+    for (point, channel), group in groupby(keyed, key=_POINT_AND_CHANNEL):
+        lines.extend(_one_key(point, channel, [item[6] for item in group], now))
     return lines
+
+
+#: The sort key of ``reconcile``'s items (never the item itself), and its grouping.
+_ORDER = itemgetter(0, 1, 2, 3, 4, 5)
+_POINT_AND_CHANNEL = itemgetter(0, 1)
 
 
 #: The order problems come first in: what Regal changed, what waits, then the rest.
@@ -348,6 +350,19 @@ def latest_known(
     )
 
 
+def known_state(
+    opt_in: dict[str, Any] | None, accepted_at: str | None, reported: Iterable[Reported]
+) -> Known | None:
+    """``latest_known`` of the directory's consent object ``opt_in`` (what this desk sent
+    and Regal accepted) and Regal's reports: the desk's change counts at its consent time,
+    without a readable one from when Regal accepted it (``accepted_at``). The one rule the
+    merged profile (``services.known``) and the outbox's change-or-restatement use."""
+    sent_at = None
+    if opt_in is not None:
+        sent_at = consent_moment(opt_in.get("timestamp")) or accepted_at or ""
+    return latest_known(sent_at, opt_in, reported)
+
+
 __all__ = [
     "DEFAULT_GRACE",
     "THIS_DESK",
@@ -357,6 +372,7 @@ __all__ = [
     "Sent",
     "Status",
     "consent_moment",
+    "known_state",
     "latest_known",
     "opt_in_of",
     "parse_stored",

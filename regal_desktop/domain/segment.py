@@ -252,9 +252,9 @@ def _point_problems(
         if not isinstance(entry, dict):
             continue
         where = ("traits", group, point)
-        who = _name(group, point)
         consented = [c for c in channels if isinstance(entry.get(c.field), dict)]
         if point != kept:
+            who = _name(group, point)
             why = _why_not_carried(points, noun)
             for channel in consented:
                 yield error(
@@ -283,7 +283,7 @@ def _point_problems(
                 f"is not sent: {_DESTINATION} has no {noun} labels",
             )
         for channel in consented:
-            yield from _opt_in_problems((*where, channel.field), entry[channel.field], who, channel)
+            yield from _opt_in_problems((*where, channel.field), entry[channel.field], channel)
 
 
 def _why_not_carried(points: dict[str, Any], noun: str) -> str:
@@ -294,15 +294,20 @@ def _why_not_carried(points: dict[str, Any], noun: str) -> str:
 
 
 def _opt_in_problems(
-    where: tuple[str | int, ...], opt_in: dict[str, Any], who: str, channel: Channel
+    where: tuple[str | int, ...], opt_in: dict[str, Any], channel: Channel
 ) -> Iterator[Finding]:
+    # Named only when there is something to say: formatting a number costs as much as
+    # the rest of the check (an import checks every row).
+    group, point = str(where[1]), str(where[2])
     if not opt_in.get("timestamp"):
+        who = _name(group, point)
         yield error(
             where,
             f"{channel.label} consent for {who} has no timestamp: {_DESTINATION} ignores an "
             "opt-in without one; give the moment consent was given",
         )
     if opt_in.get("subscribed") is True and not opt_in.get("ip"):
+        who = _name(group, point)
         yield error(
             where,
             f"{channel.label} opt-in for {who} has no ip: {_DESTINATION} requires the IP "
@@ -333,7 +338,17 @@ def _identity_problems(body: dict[str, Any], points: Carried) -> Iterator[Findin
         )
 
 
+#: Bytes a message adds to what it copies from the body: its type, ids, times, library,
+#: keys and the optIn items' channel names (a few hundred; the margin is generous).
+_MESSAGE_OVERHEAD = 2048
+
+
 def _size_problems(body: dict[str, Any]) -> Iterator[Finding]:
+    # A call copies each value of the body at most twice (a carried phone as a key and as
+    # traits.phone; an opt-in's fields into optIn), so a body under half the limit cannot
+    # make a message over it: most bodies are not turned into calls just to be measured.
+    if 2 * message_bytes(body) + _MESSAGE_OVERHEAD <= MAX_MESSAGE_BYTES:
+        return
     for call in segment_calls(body, message_id=_LONGEST_ID, timestamp=_LONGEST_TIME):
         size = message_bytes(call)
         if size > MAX_MESSAGE_BYTES:

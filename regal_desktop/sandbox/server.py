@@ -9,21 +9,23 @@ an answer. Standard library only (``http.server``), one thread per keep-alive co
 
 from __future__ import annotations
 
-import contextlib
 import hmac
 import json
 import random
-import socket
-import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from regal_desktop.sandbox.loopback import (
+    LoopbackServer,
+    QuietHandler,
+    cannot_listen,
+    serving_thread,
+)
 from regal_desktop.sandbox.segment import SEGMENT_BASE, judge, segment_call
 
 EVENTS_PATH = "/events"
@@ -76,23 +78,11 @@ def _json(message: str) -> bytes:
     return json.dumps({"message": message}).encode("utf-8")
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _Server
-    protocol_version = "HTTP/1.1"  # keep-alive, as Regal's endpoint
-    disable_nagle_algorithm = True  # headers and body go out without a 40 ms stall
-    timeout = 60  # an idle keep-alive connection is closed after a minute
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Say nothing: the sandbox reports through ``received`` and ``on_request``."""
 
     def _answer(self, status: int, payload: bytes, headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
+        self.send_json(status, payload, headers)
 
     def _path(self) -> str:
         return self.path.split("?", 1)[0]
@@ -135,43 +125,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(status, _json(message))
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
+class _Server(LoopbackServer):
     # A sender opens its whole pool at once; the default backlog of 5 drops connects.
     request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.stopping = threading.Event()
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, _Handler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        """Cut every open connection so hung and idle handler threads end."""
-        with self._connections_lock:
-            open_now = list(self._connections)
-        for connection in open_now:
-            with contextlib.suppress(OSError):  # already closed by the other side
-                connection.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that hung up (timeout, dropped test) is normal here; others are not."""
-        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
-            return
-        super().handle_error(request, client_address)
 
     def inject_fault(self, handler: _Handler) -> bool:
         """Apply the sandbox's faults to one request; True when it was answered (or not)."""
@@ -311,9 +272,7 @@ class Sandbox:
             try:
                 self._server = _Server((self.host, self.port), self)
             except OSError as exc:
-                raise OSError(
-                    f"cannot listen on {self.host} port {self.port}: {exc.strerror or exc}"
-                ) from exc
+                raise cannot_listen(self.host, self.port, exc) from exc
             self.port = int(self._server.server_address[1])
         return self
 
@@ -324,13 +283,7 @@ class Sandbox:
         server = self.bind()._server
         assert server is not None
         self._serving = True
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.1},
-            name=f"sandbox:{self.port}",
-            daemon=True,
-        )
-        self._thread.start()
+        self._thread = serving_thread(server, f"sandbox:{self.port}")
         return self
 
     def serve(self) -> None:

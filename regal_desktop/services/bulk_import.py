@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TextIO, overload
 from regal_desktop.domain.check import Checked, check
 from regal_desktop.domain.consent import consent_changes
 from regal_desktop.domain.finding_words import finding_words
-from regal_desktop.domain.findings import Finding
+from regal_desktop.domain.findings import Finding, Level
 from regal_desktop.domain.import_rows import (
     REJECTED_COLUMNS,
     ColumnMapping,
@@ -42,6 +42,7 @@ from regal_desktop.domain.spreadsheet import formula_restored
 from regal_desktop.services.checking import Lookup, known_profile
 from regal_desktop.services.csv_output import csv_writer
 from regal_desktop.services.evidence import export_output
+from regal_desktop.services.routes import findings_for_route
 from regal_desktop.services.sending import Prepared
 from regal_desktop.services.text_files import UnreadableFileError, read_utf8
 from regal_desktop.store.requests import ChangeNote
@@ -154,6 +155,8 @@ class ImportPlan:
     skipped: int = 0
     #: Consent changes (opt-ins and opt-outs) the good rows carry, counted while planning.
     consent_changes: int = 0
+    #: The route the rows were checked for (``services.routes``): ``regal`` or ``segment``.
+    route: str = "regal"
 
     @property
     def warnings(self) -> int:
@@ -317,6 +320,7 @@ def plan_file(
     on_progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
     restate: bool = False,
+    route: str = "regal",
 ) -> ImportPlan:
     """Read and check every row of the CSV file at ``path``.
 
@@ -329,7 +333,10 @@ def plan_file(
     few hundred rows with the physical line reached and the file's line count; to stop
     early (a Cancel button), raise from it: the exception propagates and no plan is
     returned. A consent object equal to what the directory knows is left out of the
-    row's body unless ``restate`` (``domain.check.check``). Raises ``ImportFileError``
+    row's body unless ``restate`` (``domain.check.check``). With ``route`` ``segment``
+    (the account the rows go to is a Segment one, ``services.routes.route_of``) each row
+    must also pass that route's checks: a row the destination would ignore is rejected
+    with the finding in words, and its warnings join the row's. Raises ``ImportFileError``
     when the file cannot be read, is empty, or its header cannot be used
     (``HeaderError``: a column is neither a field nor mapped).
     """
@@ -344,15 +351,15 @@ def plan_file(
             named.append(f"... and {rest:,} more problems with the header")
         raise HeaderError("\n".join(f"{path}: {p}" for p in named)) from None
     bom = data.startswith(codecs.BOM_UTF8)
-    plan = ImportPlan(str(path), tuple(header), delimiter, bom, columns.notices)
+    plan = ImportPlan(str(path), tuple(header), delimiter, bom, columns.notices, route=route)
     total = data.count(b"\n") + (not data.endswith(b"\n"))
     chunks = _chunks(reader, _Lines(data))
-    job = _Job(columns, region, lookup is not None, restate)
+    job = _Job(columns, region, lookup is not None, restate, route)
     if workers is None:
         workers = min(os.cpu_count() or 1, _MAX_WORKERS) if total >= _PARALLEL_FROM else 1
     outcomes: Generator[_Outcome, None, None]
     if checker is not None:
-        outcomes = (_checked_with(checker, columns, row) for chunk in chunks for row in chunk)
+        outcomes = (_checked_with(checker, job, row) for chunk in chunks for row in chunk)
     elif workers > 1:
         outcomes = _in_workers(job, chunks, workers)
     else:
@@ -389,6 +396,7 @@ class _Job:
     region: str
     ask_known: bool
     restate: bool = False
+    route: str = "regal"
 
 
 @dataclass(frozen=True)
@@ -475,21 +483,19 @@ def _plan_row(job: _Job, read: _Read) -> _Outcome:
     evidence = (row.method, row.received_at)
     if job.ask_known and checked.asked_known:
         return _Recheck(line, tuple(cells), row.raw, row.problems, row.notes, checked, evidence)
-    return _outcome(line, cells, row.problems, row.notes, checked, evidence)
+    return _outcome(line, cells, row.problems, row.notes, checked, evidence, job.route)
 
 
-def _checked_with(
-    checker: Callable[[dict[str, Any]], Checked], columns: Columns, read: _Read
-) -> _Outcome:
+def _checked_with(checker: Callable[[dict[str, Any]], Checked], job: _Job, read: _Read) -> _Outcome:
     """``_plan_row`` with a checker of the caller's."""
     if len(read) == 3:
         return RejectedRow(read[0], (read[1],), read[2])
     line, cells = read
     if is_empty(cells):
         return line
-    row = row_payload(cells, columns)
+    row = row_payload(cells, job.columns)
     evidence = (row.method, row.received_at)
-    return _outcome(line, cells, row.problems, row.notes, checker(row.raw), evidence)
+    return _outcome(line, cells, row.problems, row.notes, checker(row.raw), evidence, job.route)
 
 
 def _outcome(
@@ -499,12 +505,17 @@ def _outcome(
     notes: tuple[Finding, ...],
     checked: Checked,
     evidence: tuple[str | None, str | None] = (None, None),
+    route: str = "regal",
 ) -> _Outcome:
-    if problems or not checked.sendable:
-        reasons = [*problems, *(f"{f.path}: {f.message}" for f in checked.errors)]
+    # The route's findings (a Segment account's) on the body as it would be sent.
+    routed = findings_for_route(route, checked)
+    refused = [finding_words(f) for f in routed if f.level is Level.ERROR]
+    if problems or not checked.sendable or refused:
+        reasons = [*problems, *(f"{f.path}: {f.message}" for f in checked.errors), *refused]
         return RejectedRow(line, tuple(cells), "; ".join(reasons))
     compact = json.dumps(checked.body, ensure_ascii=False)
-    good = GoodRow(line, compact, notes + checked.warnings, *evidence)
+    warned = tuple(f for f in routed if f.level is Level.WARNING)
+    good = GoodRow(line, compact, notes + checked.warnings + warned, *evidence)
     return good, len(consent_changes(checked.body))
 
 
@@ -517,7 +528,13 @@ def _add(plan: ImportPlan, outcome: _Outcome, job: _Job, lookup: Lookup | None) 
         if known is not None:
             checked = check(outcome.raw, region=job.region, known=known, restate=job.restate)
         outcome = _outcome(
-            outcome.line, outcome.cells, outcome.problems, outcome.notes, checked, outcome.evidence
+            outcome.line,
+            outcome.cells,
+            outcome.problems,
+            outcome.notes,
+            checked,
+            outcome.evidence,
+            job.route,
         )
     if isinstance(outcome, int):
         plan.skipped += 1

@@ -15,6 +15,7 @@ from typing import Any
 from regal_desktop.domain.consent import consent_changes, describe_change, format_point
 from regal_desktop.domain.profile import display_key, merge_profile, primary_phone
 from regal_desktop.services.accounts import AccountProfile
+from regal_desktop.services.routes import route_of
 
 
 @dataclass(frozen=True)
@@ -28,17 +29,23 @@ class Confirmation:
     changes: tuple[str, ...]
     #: Why the endpoint may not be Regal's (``AccountProfile.warning``), or None.
     warning: str | None = None
+    #: How it travels (``services.routes.route_of``): ``regal``, or ``segment`` for a
+    #: Segment account (the calls go to Segment, which passes them on to Regal).
+    route: str = "regal"
 
     @property
     def title(self) -> str:
         """The dialog's title."""
-        return "Send to production?" if self.production else "Send to Regal?"
+        if self.production:
+            return "Send to production?"
+        return "Send through Segment?" if self.route == "segment" else "Send to Regal?"
 
     @property
     def question(self) -> str:
-        """One sentence naming the account, with production in capitals."""
+        """One sentence naming the route and the account, with production in capitals."""
         where = "the PRODUCTION account" if self.production else "the account"
-        return f"Send this request to {where} “{self.profile}” ({self.endpoint})?"
+        through = "through Segment " if self.route == "segment" else ""
+        return f"Send this request {through}to {where} “{self.profile}” ({self.endpoint})?"
 
     @property
     def details(self) -> str:
@@ -99,6 +106,7 @@ def build_confirmation(
         contact=format_point(display_key(body)),
         changes=tuple(changes),
         warning=profile.warning,
+        route=route_of(profile),
     )
 
 
@@ -113,6 +121,7 @@ def bulk_confirmation(
         contact=f"{rows:,} contacts from {source}",
         changes=(f"{changes:,} consent changes (opt-ins and opt-outs)",) if changes else (),
         warning=profile.warning,
+        route=route_of(profile),
     )
 
 

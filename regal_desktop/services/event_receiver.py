@@ -25,23 +25,25 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import hashlib
 import hmac
 import json
 import queue
-import socket
 import sqlite3
-import sys
 import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Literal
 
 from regal_desktop.domain.regal_events import EventError, RegalEvent, events_in, parse_event
+from regal_desktop.sandbox.loopback import (
+    LoopbackServer,
+    QuietHandler,
+    cannot_listen,
+    serving_thread,
+)
 from regal_desktop.store import Location, Store, StoreError, open_store
 from regal_desktop.store.db import transaction
 
@@ -160,24 +162,11 @@ def _answer_json(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server: _Server
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-    timeout = 60
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the receiver reports through ``on_note``."""
 
     def _answer(self, status: int, payload: dict[str, Any]) -> None:
-        data = _answer_json(payload)
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(data)
+        self.send_json(status, _answer_json(payload))
 
     def _refuse(self, status: int, message: str, *, close: bool = False) -> None:
         if close:
@@ -194,12 +183,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.split("?", 1)[0] in PATHS:
             self.close_connection = True
             data = _answer_json({"message": "Method Not Allowed: POST events here"})
-            self.send_response(405)
-            self.send_header("Allow", "POST")
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            self.send_json(405, data, {"Allow": "POST"})
         else:
             self._refuse(404, "Not Found: POST events to / or /events", close=True)
 
@@ -289,41 +273,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(200, {"stored": stored, "known": len(new) - stored, "rejected": rejected})
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
+class _Server(LoopbackServer):
     request_queue_size = 256
 
     def __init__(self, address: tuple[str, int], receiver: EventReceiver) -> None:
         self.receiver = receiver
-        self._connections: set[socket.socket] = set()
-        self._lock = threading.Lock()
-        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, _Handler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        """Cut the open keep-alive connections so their threads end."""
-        with self._lock:
-            open_now = list(self._connections)
-        for connection in open_now:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that hung up is normal; anything else is reported."""
-        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
-            return
-        super().handle_error(request, client_address)
 
 
 def _matches(given: str, secret: str) -> bool:
@@ -398,9 +353,7 @@ class EventReceiver:
                 self._server = _Server((self.host, self.port), self)
             except OSError as exc:
                 self.writer.stop()
-                raise OSError(
-                    f"cannot listen on {self.host} port {self.port}: {exc.strerror or exc}"
-                ) from exc
+                raise cannot_listen(self.host, self.port, exc) from exc
             self.port = int(self._server.server_address[1])
         return self
 
@@ -409,13 +362,7 @@ class EventReceiver:
         server = self.bind()._server
         assert server is not None
         if self._thread is None:
-            self._thread = threading.Thread(
-                target=server.serve_forever,
-                kwargs={"poll_interval": 0.1},
-                name=f"listen:{self.port}",
-                daemon=True,
-            )
-            self._thread.start()
+            self._thread = serving_thread(server, f"listen:{self.port}")
         return self
 
     def serve(self) -> None:

@@ -27,6 +27,7 @@ EVIDENCE_COLUMNS = (
     "timestamp",
     "source",
     "operator",
+    "db_role",
     "profile",
     "endpoint",
     "queued_at",
@@ -42,6 +43,9 @@ EVIDENCE_COLUMNS = (
     "received_at",
     "template",
     "template_version",
+    "route",
+    "message_id",
+    "batch",
 )
 FORMATS = ("csv", "jsonl")
 _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}

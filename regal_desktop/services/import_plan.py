@@ -17,13 +17,21 @@ def plan_with_directory(
     path: Path,
     mapping: ColumnMapping,
     on_progress: Callable[[int, int], None] | None = None,
+    route: str = "regal",
 ) -> ImportPlan:
-    """``plan_file`` with the directory's profiles, so the warnings match a single send's.
+    """``plan_file`` with the directory's profiles, so the warnings match a single send's,
+    and the checks of the ``route`` the rows go by (``services.routes.route_of`` of the
+    chosen account), so a row a Segment account cannot carry is rejected with why.
 
     Opens its own connection to ``database`` (SQLite connections belong to one thread).
     Raises ImportFileError or StoreError as ``plan_file`` and ``open_store`` do.
     """
     with open_store(database) as store:
         return plan_file(
-            path, mapping, region=region, lookup=known_lookup(store), on_progress=on_progress
+            path,
+            mapping,
+            region=region,
+            lookup=known_lookup(store),
+            on_progress=on_progress,
+            route=route,
         )

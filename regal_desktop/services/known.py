@@ -18,13 +18,13 @@ from typing import Any
 
 from regal_desktop.domain.consent import format_point
 from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel
-from regal_desktop.domain.profile import merge_profile
-from regal_desktop.domain.reconcile import Known, Reported, consent_moment, latest_known
+from regal_desktop.domain.profile import display_key, merge_profile
+from regal_desktop.domain.reconcile import Known, Reported, known_state
 from regal_desktop.services.clock import local_time
-from regal_desktop.store import Store
+from regal_desktop.store import ContactSummary, Store
 from regal_desktop.store.accepted import AcceptedChanges, regal_events_exist
 from regal_desktop.store.directory import lookup_keys
-from regal_desktop.store.events import EventRow
+from regal_desktop.store.events import EventRow, reported
 
 #: Looks a directory key (``phone:+1...``, ``email:...``, ``user:...``) up.
 Lookup = Callable[[str], dict[str, Any] | None]
@@ -41,26 +41,6 @@ class KnownContact:
     def known(self, point: str, channel: Channel | str) -> Known | None:
         """What is known of ``point`` on ``channel``, or None."""
         return self.provenance.get((point, Channel(channel).value))
-
-
-def reported(row: EventRow) -> Reported | None:
-    """A stored event as a reported consent change (None for other events)."""
-    if row.subscribed is None or row.point is None or row.channel is None:
-        return None
-    return Reported(
-        point=row.point,
-        channel=row.channel,
-        subscribed=row.subscribed,
-        at=row.timestamp or row.stored_at,
-        identity=row.identity,
-        event=row.event,
-        kind=row.kind or ("email" if "@" in row.point else "phone"),
-        source=row.source,
-        text=row.text,
-        ip=row.ip,
-        user_id=row.user_id,
-        origin=row.origin,
-    )
 
 
 def _events_of(store: Store, key: str, profile: dict[str, Any] | None) -> list[EventRow]:
@@ -127,14 +107,13 @@ def known_contact(store: Store, key: str) -> KnownContact | None:
         for point, entry in (traits.get(trait) or {}).items():
             for channel in _channels(point):
                 opt_in = entry.get(channel.field)
-                sent_at = None
-                if isinstance(opt_in, dict):
-                    last = accepted.get((point, channel.value))
-                    sent_at = consent_moment(opt_in.get("timestamp")) or (
-                        last.accepted_at if last is not None else ""
-                    )
+                last = accepted.get((point, channel.value))
                 events = [r for r in by_point.get(point, ()) if r.channel == channel.value]
-                known = latest_known(sent_at, opt_in if isinstance(opt_in, dict) else None, events)
+                known = known_state(
+                    opt_in if isinstance(opt_in, dict) else None,
+                    last.accepted_at if last is not None else None,
+                    events,
+                )
                 if known is not None:
                     entry[channel.field] = known.opt_in
                     provenance[(point, channel.value)] = known
@@ -190,6 +169,40 @@ def provenance_lines(found: KnownContact) -> list[str]:
     return lines
 
 
+#: How a contact only Regal's events know is marked in lists.
+KNOWN_FROM_REGAL = "known from Regal"
+
+
+def regal_only_contact(store: Store, text: str) -> ContactSummary | None:
+    """The contact ``text`` names exactly (phone in any format, e-mail or userId) when
+    only Regal's events know it, as a line of a search result (``from_regal``, id 0);
+    None when the directory knows it, or nobody does. One indexed look without events."""
+    if not text.strip() or not regal_events_exist(store.conn):
+        return None
+    found = known_contact(store, text)
+    if found is None or found.in_directory:
+        return None
+    traits = found.profile.get("traits") or {}
+    user_id = found.profile.get("userId")
+    return ContactSummary(
+        id=0,
+        display=display_key(found.profile),
+        name="",
+        user_id=str(user_id) if user_id else None,
+        phones=tuple(traits.get("phones") or ()),
+        emails=tuple(traits.get("emails") or ()),
+        from_regal=True,
+    )
+
+
+def find_contacts(store: Store, text: str, limit: int = 50) -> list[ContactSummary]:
+    """``Directory.find``, with first the contact only Regal's events know that ``text``
+    names exactly (``regal_only_contact``)."""
+    found = store.directory.find(text, limit)
+    regal = regal_only_contact(store, text)
+    return found if regal is None else [regal, *found[: max(limit - 1, 0)]]
+
+
 def known_lookup(store: Store) -> Lookup:
     """A lookup for checks (``services.checking``): the merged profile by key."""
 
@@ -200,8 +213,10 @@ def known_lookup(store: Store) -> Lookup:
 
 
 __all__ = [
+    "KNOWN_FROM_REGAL",
     "KnownContact",
     "Lookup",
+    "find_contacts",
     "known_contact",
     "known_lookup",
     "known_profile",
@@ -209,5 +224,6 @@ __all__ = [
     "provenance",
     "provenance_lines",
     "provenance_words",
+    "regal_only_contact",
     "reported",
 ]

@@ -19,7 +19,6 @@ from regal_desktop.domain.reconcile import (
     reconcile,
     stored_time,
 )
-from regal_desktop.services.known import reported
 from regal_desktop.store import Location, Store, open_store
 from regal_desktop.store.accepted import AcceptedChange, AcceptedChanges
 
@@ -27,21 +26,13 @@ from regal_desktop.store.accepted import AcceptedChange, AcceptedChanges
 def sent_of(change: AcceptedChange) -> Sent:
     """An accepted change as a change this desk sent; without a readable consent time it
     counts from when Regal accepted it."""
+    # By position (the order of ``Sent``'s fields): reconcile makes a hundred thousand.
     return Sent(
-        point=change.point,
-        channel=change.channel,
-        subscribed=change.subscribed,
-        at=consent_moment(change.timestamp) or change.accepted_at,
-        accepted_at=change.accepted_at,
-        request_id=change.request_id,
-        restatement=change.restatement,
-        kind=change.kind,
-        timestamp=change.timestamp,
-        text=change.text,
-        ip=change.ip,
-        source=change.source,
-        operator=change.operator,
-    )
+        change.point, change.channel, change.subscribed,
+        consent_moment(change.timestamp) or change.accepted_at, change.accepted_at,
+        change.request_id, change.restatement, change.kind, change.timestamp, change.text,
+        change.ip, change.source, change.operator,
+    )  # fmt: skip
 
 
 def parse_since(text: str) -> str:
@@ -71,8 +62,7 @@ def reconcile_store(store: Store, now: datetime, since: str | None = None) -> li
     UTC) only the changes made or accepted since then, each still judged against all
     that came before and after it. ``now`` is an aware datetime."""
     sent = [sent_of(change) for change in AcceptedChanges(store.conn).all()]
-    events = (reported(row) for row in store.events.since(None))
-    lines = reconcile(sent, [event for event in events if event is not None], now)
+    lines = reconcile(sent, store.events.all_reported(), now)
     if since is None:
         return lines
     return [line for line in lines if _recent(line, since)]

@@ -10,6 +10,12 @@ through here, so every one gets it.
 
 from __future__ import annotations
 
+import json
+
+from regal_desktop.domain.check import Checked
+from regal_desktop.domain.finding_words import finding_words
+from regal_desktop.domain.findings import Level
+from regal_desktop.services.routes import findings_for_route
 from regal_desktop.store import RequestRow, Store
 
 
@@ -48,9 +54,33 @@ def drop(store: Store, request_id: int) -> None:
 
 def replace(store: Store, request_id: int, body: str, endpoint: str | None = None) -> int:
     """Queue ``body`` in place of a fixable request, to ``endpoint`` (where the account
-    sends now) if given; the id of the new request."""
+    sends now) if given; the id of the new request.
+
+    A request that goes through Segment keeps its route, so the fix must pass the
+    route's checks (``services.routes``) whatever account the editor shows: a
+    ``ValueError`` naming each error, with nothing queued and the original untouched.
+    """
     recover(store)
+    original = store.outbox.get(request_id)
+    if original is not None:
+        refused = route_refusal(original.route, body)
+        if refused:
+            raise ValueError(f"the fix of request {request_id} goes through Segment: {refused}")
     return store.outbox.replace_body(request_id, body, endpoint)
+
+
+def route_refusal(route: str, body: str) -> str | None:
+    """The route's errors for ``body`` in words, one after another; None when it may go
+    (or is not JSON, which ``Outbox.replace_body`` refuses in its own words)."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict):
+        return None
+    found = findings_for_route(route, Checked(parsed, ()))
+    errors = [finding_words(f) for f in found if f.level is Level.ERROR]
+    return "; ".join(errors) or None
 
 
 def release_held(store: Store, account: str) -> int:
@@ -58,4 +88,13 @@ def release_held(store: Store, account: str) -> int:
     return store.outbox.release_held(account)
 
 
-__all__ = ["drop", "pending", "queued_elsewhere", "recover", "release_held", "replace", "retry"]
+__all__ = [
+    "drop",
+    "pending",
+    "queued_elsewhere",
+    "recover",
+    "release_held",
+    "replace",
+    "retry",
+    "route_refusal",
+]

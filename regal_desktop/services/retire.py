@@ -23,7 +23,6 @@ from regal_desktop.domain.profile import first_in_order
 from regal_desktop.services.accounts import Destination
 from regal_desktop.services.routes import route_errors, route_of
 from regal_desktop.store import NewRequest, Store
-from regal_desktop.store.db import transaction, utc_now
 from regal_desktop.store.requests import EVERY_CHANGE, ChangeNote
 
 #: The ``source`` of every consent object a retirement sends.
@@ -144,10 +143,9 @@ def queue_retirement(
         origin=RETIRED_ORIGIN,
         notes={EVERY_CHANGE: note},
         route=route_of(destination.profile),
+        retires={retirement.key: retirement.reason},
     )
-    with transaction(store.conn):
-        (request_id,) = store.outbox.enqueue([request])
-        store.revocations.retire(retirement.key, request_id, retirement.reason, utc_now())
+    (request_id,) = store.outbox.enqueue([request])
     return request_id
 
 

@@ -4,15 +4,14 @@ A Regal account sends the checked body as it is. A Segment account sends it as S
 calls (``domain.segment``), so the body must also pass the Segment route's checks
 (nothing the destination would ignore leaves the desk), and the preview shows the calls
 themselves: the batch the sender posts, with the message ids and times a request gets
-when it is queued left as placeholders. The editor, ``send``, ``import`` and ``validate``
-all go through here; ``services.sending.queue`` refuses what this calls an error.
+when it is queued left as placeholders. The editor, ``send``, ``validate``, an import
+(each row, ``services.bulk_import``) and a fix (``services.requests.replace``) all go
+through here; ``services.sending.queue`` refuses what this calls an error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Protocol
 
 from regal_desktop.domain.check import Checked
 from regal_desktop.domain.findings import Finding, Level
@@ -29,15 +28,6 @@ PREVIEW_NOTE = (
 )
 
 
-class Origined(Protocol):
-    """A checked payload and where it came from (``services.sending.Prepared``)."""
-
-    @property
-    def origin(self) -> str: ...
-    @property
-    def checked(self) -> Checked: ...
-
-
 def route_of(profile: AccountProfile | None) -> str:
     """``segment`` for a Segment account, else ``regal`` (what the outbox records)."""
     return "segment" if profile is not None and profile.is_segment else "regal"
@@ -45,7 +35,13 @@ def route_of(profile: AccountProfile | None) -> str:
 
 def route_findings(profile: AccountProfile | None, checked: Checked) -> list[Finding]:
     """The findings the account's route adds (none for a Regal account)."""
-    if route_of(profile) != "segment" or not checked.body:
+    return findings_for_route(route_of(profile), checked)
+
+
+def findings_for_route(route: str, checked: Checked) -> list[Finding]:
+    """``route_findings`` by the route's name (``regal``, ``segment``): what a worker
+    process checking import rows gets, with no account to hand."""
+    if route != "segment" or not checked.body:
         return []
     return segment_problems(checked.body)
 
@@ -68,31 +64,26 @@ def route_errors(profile: AccountProfile | None, checked: Checked) -> list[Findi
 def route_preview(profile: AccountProfile | None, checked: Checked) -> str:
     """The exact text the account's route sends for ``checked``: the body for Regal, the
     batch of Segment calls (with placeholder message ids and times) for Segment."""
-    if route_of(profile) != "segment":
+    return preview_for_route(route_of(profile), checked)
+
+
+def preview_for_route(route: str, checked: Checked) -> str:
+    """``route_preview`` by the route's name (an import plan knows its route)."""
+    if route != "segment":
         return checked.text
     calls = segment_calls(checked.body, message_id=PREVIEW_MESSAGE_ID, timestamp=PREVIEW_TIMESTAMP)
     return body_text({"batch": calls})
-
-
-def route_problems(
-    profile: AccountProfile | None, items: Iterable[Origined]
-) -> Iterator[tuple[str, Finding]]:
-    """Each route finding of ``items``, with the origin (``FILE:LINE``) it is about."""
-    if route_of(profile) != "segment":
-        return
-    for item in items:
-        for finding in route_findings(profile, item.checked):
-            yield item.origin, finding
 
 
 __all__ = [
     "PREVIEW_MESSAGE_ID",
     "PREVIEW_NOTE",
     "PREVIEW_TIMESTAMP",
+    "findings_for_route",
+    "preview_for_route",
     "route_errors",
     "route_findings",
     "route_of",
     "route_preview",
-    "route_problems",
     "with_route",
 ]

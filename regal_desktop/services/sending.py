@@ -36,6 +36,8 @@ class Prepared:
     origin: str
     checked: Checked
     notes: Mapping[tuple[str, str], ChangeNote] = field(default_factory=dict)
+    #: The points it retires (Replace…), directory key -> reason (``NewRequest.retires``).
+    retires: Mapping[str, str] = field(default_factory=dict)
 
 
 class NotSendableError(ValueError):
@@ -72,6 +74,7 @@ def queue(
             origin=p.origin,
             notes=p.notes,
             route=route_of(profile),
+            retires=p.retires,
         )
         for p in prepared
     ]
@@ -101,6 +104,7 @@ def queue_stream(
                 origin=p.origin,
                 notes=p.notes,
                 route=route_of(destination.profile),
+                retires=p.retires,
             )
 
     return store.outbox.enqueue_stream(requests())

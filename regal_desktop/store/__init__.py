@@ -20,6 +20,7 @@ from regal_desktop.store.db import (
     StoreError,
     connect,
     database_password,
+    remember_password,
 )
 from regal_desktop.store.directory import ContactSummary, Directory
 from regal_desktop.store.events import EventRow, Events
@@ -101,9 +102,14 @@ def _set_aside(path: Path) -> Path:
 
 def _open_postgres(url: str) -> Store:
     """A store on the team database at ``url`` (psycopg is loaded only now)."""
+    from urllib.parse import unquote, urlsplit
+
     from regal_desktop.store.postgres import connect_postgres, without_password
     from regal_desktop.store.schema_pg import migrate_postgres
 
+    given = urlsplit(url).password
+    if given:  # kept in memory, so the workers' and live views' connections can sign in
+        remember_password(url, unquote(given))
     conn = connect_postgres(url, database_password(url))
     try:
         migrate_postgres(conn)

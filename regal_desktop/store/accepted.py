@@ -43,19 +43,9 @@ def _change(row: sqlite3.Row) -> AcceptedChange:
     # By position: a hundred thousand rows, and a lookup by name costs more than the rest.
     kind, point, channel, subscribed, timestamp, text, ip, source, change = row[:9]
     return AcceptedChange(
-        kind=kind,
-        point=point,
-        channel=channel,
-        subscribed=bool(subscribed),
-        timestamp=timestamp,
-        text=text,
-        ip=ip,
-        source=source,
-        restatement=change == "restatement",
-        request_id=int(row[9]),
-        accepted_at=row[10] or "",
-        operator=row[11],
-    )
+        kind, point, channel, bool(subscribed), timestamp, text, ip, source,
+        change == "restatement", int(row[9]), row[10] or "", row[11],
+    )  # fmt: skip
 
 
 def regal_events_exist(conn: sqlite3.Connection) -> bool:

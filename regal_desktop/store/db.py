@@ -202,6 +202,9 @@ MIGRATIONS: tuple[str, ...] = (
         profile TEXT PRIMARY KEY,
         next_at REAL NOT NULL
     );
+    -- The team database's role that queued the request (PostgreSQL's current_user, set
+    -- by the column's default there); NULL on a desk's own SQLite file.
+    ALTER TABLE requests ADD COLUMN db_role TEXT;
     """,
 )
 

@@ -29,8 +29,11 @@ _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-]+$")
 #: Greater than any character, to close a prefix range: key >= p AND key < p + _END (on
 #: PostgreSQL the key columns are ``COLLATE "C"``: code point order, as SQLite's).
 _END = "\U0010ffff"
-#: How many name-word matches to look at before filtering a multi-word query.
-_NAME_CANDIDATES = 2000
+#: A candidate of a name search also has a word starting with another typed word.
+_OTHER_WORD = (
+    " AND EXISTS (SELECT 1 FROM contact_words o WHERE o.contact_id = w.contact_id "
+    "AND o.word >= ? AND o.word < ?)"
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class ContactSummary:
     emails: tuple[str, ...]
     #: The numbers and addresses among ``phones`` and ``emails`` this desk retired.
     retired: frozenset[str] = frozenset()
+    #: Only Regal's events know this contact (``services.known.find_contacts``); id 0.
+    from_regal: bool = False
 
 
 def _e164(text: str) -> str | None:
@@ -232,21 +237,17 @@ class Directory:
 
     def _find_by_name(self, words: list[str], limit: int) -> list[int]:
         """Contacts with, for every typed word, a name word starting with it."""
-        # The longest word narrows most; the others are checked on the few candidates.
+        # The longest word narrows most; each other word is looked up among the words of
+        # those candidates alone, so only matches come back (a round trip on a server).
         longest = max(words, key=len)
+        others = [w for w in words if w != longest]
         rows = self.conn.execute(
-            "SELECT w.contact_id, c.name FROM contact_words w JOIN contacts c "
-            "ON c.id = w.contact_id WHERE w.word >= ? AND w.word < ? ORDER BY w.word LIMIT ?",
-            (longest, longest + _END, _NAME_CANDIDATES),
+            "SELECT w.contact_id FROM contact_words w WHERE w.word >= ? AND w.word < ?"
+            + _OTHER_WORD * len(others)
+            + " ORDER BY w.word LIMIT ?",
+            (longest, longest + _END, *(a for w in others for a in (w, w + _END)), limit),
         )
-        found = []
-        for contact_id, name in rows:
-            name_words = name.split()
-            if all(any(nw.startswith(w) for nw in name_words) for w in words):
-                found.append(int(contact_id))
-                if len(found) == limit:
-                    break
-        return found
+        return [int(row[0]) for row in rows]
 
     def _summaries(self, ids: list[int]) -> list[ContactSummary]:
         if not ids:

@@ -2,8 +2,11 @@
 identity keys and consent changes each body carries, inside the caller's transaction.
 
 Each consent object is evidence: a ``change`` when its subscribed state differs from what
-the directory knew for that point and channel when it was queued (or nothing was known),
-else a ``restatement``; with the operator's notes (``NewRequest.notes``)."""
+was known for that point and channel when it was queued (or nothing was known), else a
+``restatement``; with the operator's notes (``NewRequest.notes``) and the points it
+retires (``NewRequest.retires``). Known is the directory's state, or, once any of Regal's
+events is stored, the latest by consent time of it and Regal's reports (a STOP reply after
+this desk's opt-in makes a re-opt-in a change)."""
 
 from __future__ import annotations
 
@@ -17,12 +20,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from regal_desktop.store.accepted import AcceptedChange, AcceptedChanges, regal_events_exist
 from regal_desktop.store.db import utc_now
+from regal_desktop.store.events import Events
 from regal_desktop.store.requests import EVERY_CHANGE, ChangeNote, NewRequest
+from regal_desktop.store.revocations import RETIRE
 from regal_desktop.store.sql import dialect
 
 if TYPE_CHECKING:
     from regal_desktop.domain.consent import ConsentChange
+    from regal_desktop.domain.reconcile import Reported
 
 #: Requests parsed and written per executemany (bounds memory, not the transaction).
 _CHUNK = 1000
@@ -108,6 +115,13 @@ def _insert_chunk(
             for key in identity_keys(body)
         ],
     )
+    retired = [
+        (key, request_id, reason, now)
+        for request_id, item in zip(ids, items, strict=True)
+        for key, reason in item.retires.items()
+    ]
+    if retired:  # in the queueing transaction: a request not queued retires nothing
+        conn.executemany(RETIRE, retired)
     changes = [consent_changes(body) for body in parsed]
     known = _Known(conn, {_key(c) for found in changes for c in found})
     conn.executemany(
@@ -221,6 +235,16 @@ class _Known:
         read = self._read_in_sql if dialect(conn).json_in_sql else self._read_whole
         for start in range(0, len(ordered), _KEYS_PER_QUERY):
             read(conn, ordered[start : start + _KEYS_PER_QUERY])
+        #: Regal's reports per (point, channel), when any event is stored at all (one
+        #: look): the known state is then the latest of the directory's and Regal's.
+        self._reported: dict[tuple[str, str], list[Reported]] = {}
+        self._accepted: dict[tuple[str, str], AcceptedChange] = {}
+        if keys and regal_events_exist(conn):
+            points = [key.partition(":")[2] for key in ordered]
+            for found in Events(conn).reported_for(points):
+                self._reported.setdefault((found.point, found.channel), []).append(found)
+            if self._reported:
+                self._accepted = AcceptedChanges(conn).latest(points)
 
     def _read_in_sql(self, conn: sqlite3.Connection, part: list[str]) -> None:
         """SQLite: the entry of each key's point, read out of its profile in SQL."""
@@ -257,12 +281,23 @@ class _Known:
             self._entries[key] = _point_in(_profile(text), kind, point)
 
     def subscribed(self, change: ConsentChange) -> bool | None:
-        """The subscribed state known for the change's point and channel, or None."""
-        entry = self._entries.get(_key(change))
+        """The subscribed state known for the change's point and channel, or None: the
+        directory's, or the latest by consent time of it and Regal's reports
+        (``domain.reconcile.known_state``, the merged known state's rule)."""
+        key = _key(change)
+        entry = self._entries.get(key)
         opt_in = entry.get(change.channel.field) if isinstance(entry, dict) else None
-        if isinstance(opt_in, dict) and isinstance(opt_in.get("subscribed"), bool):
-            return bool(opt_in["subscribed"])
-        return None
+        if not isinstance(opt_in, dict) or not isinstance(opt_in.get("subscribed"), bool):
+            opt_in = None
+        where = (key.partition(":")[2], change.channel.value)
+        reported = self._reported.get(where)
+        if reported:
+            from regal_desktop.domain.reconcile import known_state
+
+            accepted = self._accepted.get(where)
+            known = known_state(opt_in, accepted.accepted_at if accepted else None, reported)
+            return None if known is None else known.subscribed
+        return None if opt_in is None else bool(opt_in["subscribed"])
 
 
 def _entry_path(key: str) -> str:

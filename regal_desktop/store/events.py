@@ -9,6 +9,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,7 @@ import orjson
 from regal_desktop.store.db import transaction, utc_now
 
 if TYPE_CHECKING:  # the domain loads when events are read, not when the store opens
+    from regal_desktop.domain.reconcile import Reported
     from regal_desktop.domain.regal_events import RegalEvent
 
 #: Rows written per ``executemany`` inside the one transaction of ``add``.
@@ -42,9 +44,11 @@ _INSERT = (
 _WHEN = "coalesce(timestamp, stored_at)"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EventRow:
-    """One stored event: the columns of ``regal_events`` (``raw`` as JSON text)."""
+    """One stored event: the columns of ``regal_events`` (``raw`` as JSON text).
+    Read-only by convention (not frozen: reconcile reads a hundred thousand, and frozen
+    ones built by keyword took three times longer)."""
 
     id: int
     identity: str
@@ -70,24 +74,60 @@ class EventRow:
 
 
 def _row(row: sqlite3.Row) -> EventRow:
-    subscribed = row["subscribed"]
+    # By position, in the order of ``_COLUMNS``: a lookup by name costs more than the rest.
+    subscribed = row[6]
     return EventRow(
-        id=row["id"],
-        identity=row["identity"],
-        event=row["event"],
-        kind=row["kind"],
-        point=row["point"],
-        channel=row["channel"],
-        subscribed=None if subscribed is None else bool(subscribed),
-        user_id=row["user_id"],
-        source=row["source"],
-        text=row["text"],
-        ip=row["ip"],
-        timestamp=row["timestamp"],
-        stored_at=row["stored_at"],
-        origin=row["origin"],
-        raw=row["raw"],
-    )
+        row[0], row[1], row[2], row[3], row[4], row[5],
+        None if subscribed is None else bool(subscribed),
+        row[7], row[8], row[9], row[10], row[11], row[12], row[13], row[14],
+    )  # fmt: skip
+
+
+#: What a reported consent change needs, in the order ``_reported`` takes it (no
+#: ``raw``: the events as received are not read to reconcile).
+_REPORTED = (
+    "point, channel, subscribed, coalesce(timestamp, stored_at), identity, event, kind, "
+    "source, text, ip, user_id, origin"
+)
+
+
+@functools.cache
+def _reported_type() -> type[Reported]:
+    from regal_desktop.domain.reconcile import Reported
+
+    return Reported
+
+
+def _reported(
+    point: str | None,
+    channel: str | None,
+    subscribed: int | bool | None,
+    at: str,
+    identity: str,
+    event: str,
+    kind: str | None,
+    source: str | None,
+    text: str | None,
+    ip: str | None,
+    user_id: str | None,
+    origin: str,
+) -> Reported | None:
+    """The one way a stored event becomes a reported consent change (None for other
+    events); its consent time, else when it was stored."""
+    if subscribed is None or point is None or channel is None:
+        return None
+    return _reported_type()(
+        point, channel, bool(subscribed), at, identity, event,
+        kind or ("email" if "@" in point else "phone"), source, text, ip, user_id, origin,
+    )  # fmt: skip
+
+
+def reported(row: EventRow) -> Reported | None:
+    """A stored event as a reported consent change (None for other events)."""
+    return _reported(
+        row.point, row.channel, row.subscribed, row.timestamp or row.stored_at, row.identity,
+        row.event, row.kind, row.source, row.text, row.ip, row.user_id, row.origin,
+    )  # fmt: skip
 
 
 def _values(event: RegalEvent, origin: str, stored_at: str) -> tuple[Any, ...]:
@@ -218,5 +258,33 @@ class Events:
         )
         yield from map(_row, cursor)  # SQLite reads as it goes
 
+    def all_reported(self) -> Iterator[Reported]:
+        """Every consent change Regal reported, in time order, read as it goes (only the
+        columns a reported change holds: reconcile reads a hundred thousand)."""
+        cursor = self.conn.execute(
+            f"SELECT {_REPORTED} FROM regal_events WHERE subscribed IS NOT NULL "
+            f"ORDER BY {_WHEN}, id"
+        )
+        for row in cursor:
+            found = _reported(*row)
+            if found is not None:
+                yield found
 
-__all__ = ["EventRow", "Events"]
+    def reported_for(self, points: Iterable[str]) -> list[Reported]:
+        """Every consent change Regal reported for the numbers or addresses ``points``
+        (indexed by point), oldest first."""
+        wanted = list(dict.fromkeys(points))
+        found: list[Reported] = []
+        for start in range(0, len(wanted), _PARAMETERS):
+            part = wanted[start : start + _PARAMETERS]
+            rows = self.conn.execute(
+                f"SELECT {_REPORTED} FROM regal_events WHERE point IN "
+                f"({','.join('?' * len(part))}) AND subscribed IS NOT NULL "
+                f"ORDER BY {_WHEN}, id",
+                part,
+            )
+            found += filter(None, (_reported(*row) for row in rows))
+        return found
+
+
+__all__ = ["EventRow", "Events", "reported"]

@@ -92,6 +92,15 @@ _EVIDENCE = "c.change, c.was, c.reason, c.proof, c.method, c.received_at, c.temp
 _EVIDENCE += "c.template_version"
 
 
+#: Which route carried the request (schema 5): 'regal' or 'segment', the base of its
+#: Segment message ids, and the batch of the attempt that delivered it (its last one).
+_ROUTE = (
+    "r.route, r.message_id, "
+    f"CASE r.state WHEN '{RequestState.DELIVERED}' THEN (SELECT a.batch FROM attempts a "
+    "WHERE a.request_id = r.id ORDER BY a.id DESC LIMIT 1) END AS batch"
+)
+
+
 def _was(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
@@ -388,7 +397,10 @@ class History:
         accepted_at (when Regal accepted it; None unless delivered), state, request_id,
         sha256 (of the exact body sent), then the evidence: change ('change' or
         'restatement' of the state known when it was queued), was (that known state, None
-        when none), reason, proof, method, received_at, template, template_version.
+        when none), reason, proof, method, received_at, template, template_version; then
+        the route ('regal' or 'segment'), message_id (the base of its Segment message ids;
+        None for Regal) and batch (the Segment batch that delivered it; None otherwise);
+        last db_role (the team database's role that queued it; None on a desk's file).
         ``imports`` keeps the changes of these imports; ``changes_only`` leaves the
         restatements out.
         """
@@ -403,7 +415,7 @@ class History:
             "SELECT c.point, c.kind, c.channel, c.subscribed, c.text, c.ip, c.timestamp, "
             "c.source, r.operator, r.profile, r.endpoint, r.created_at AS queued_at, "
             f"CASE r.state WHEN '{RequestState.DELIVERED}' THEN r.finished_at END AS accepted_at, "
-            f"r.state, r.id AS request_id, r.sha256, {_EVIDENCE} "
+            f"r.state, r.id AS request_id, r.sha256, {_EVIDENCE}, {_ROUTE}, r.db_role "
             f"FROM consent_changes c JOIN requests r ON r.id = c.request_id{where.where} "
             "ORDER BY r.created_at, c.id",
             where.args,

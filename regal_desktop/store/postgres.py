@@ -201,26 +201,44 @@ def _first_line(text: str) -> str:
 
 
 class Connection:
-    """A psycopg connection offering the sqlite3 calls the store makes."""
+    """A psycopg connection offering the sqlite3 calls the store makes.
+
+    When the server went away (restarted, the network dropped), the next statement outside
+    a transaction connects again: the one that failed said so in one line, nothing more.
+    """
 
     #: Which SQL dialect the store speaks through this connection.
     kind = "postgresql"
 
-    def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
+    def __init__(self, raw: psycopg.Connection[Any], url: str, password: str | None) -> None:
         self.raw = raw
         self.url = without_password(url)
         self.where = describe_url(url)
         self.total_changes = 0
+        self._secret = (url, password)  # in memory only, to connect again
+        self._closed = False
 
     @property
     def in_transaction(self) -> bool:
-        """True between ``BEGIN`` and ``COMMIT`` / ``ROLLBACK`` (as sqlite3's)."""
+        """True between ``BEGIN`` and ``COMMIT`` / ``ROLLBACK`` (as sqlite3's); false on a
+        lost connection (its transaction is gone with it)."""
+        if self.raw.closed:
+            return False
         status = self.raw.info.transaction_status
-        return status != psycopg.pq.TransactionStatus.IDLE
+        return status not in (
+            psycopg.pq.TransactionStatus.IDLE,
+            psycopg.pq.TransactionStatus.UNKNOWN,
+        )
+
+    def _ready(self) -> None:
+        """Connect again if the connection was lost (not if it was closed on purpose)."""
+        if self.raw.closed and not self._closed:
+            self.raw = _open_raw(*self._secret)
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
         """Run one statement with ``?`` placeholders; the cursor holds its rows."""
         query = translate(sql)
+        self._ready()
         with _mapped(self.where):
             cursor = self.raw.execute(query, tuple(params) if params is not None else ())
         if cursor.rowcount > 0 and cursor.description is None:
@@ -230,6 +248,7 @@ class Connection:
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor:
         """Run one statement for each row of parameters."""
         query = translate(sql)
+        self._ready()
         with _mapped(self.where), self.raw.cursor() as cursor:
             cursor.executemany(query, rows)
             if cursor.rowcount > 0:
@@ -238,6 +257,7 @@ class Connection:
 
     def close(self) -> None:
         """Close the connection (an open transaction is rolled back)."""
+        self._closed = True
         self.raw.close()
 
 
@@ -247,6 +267,10 @@ def connect_postgres(url: str, password: str | None = None) -> Connection:
     ``password`` is used when the URL, ``PGPASSWORD`` and ``~/.pgpass`` give none (libpq
     reads those itself). Raises ``DatabaseUnreachable`` with one line, never the password.
     """
+    return Connection(_open_raw(url, password), url, password)
+
+
+def _open_raw(url: str, password: str | None) -> psycopg.Connection[Any]:
     extra: dict[str, Any] = {}
     if password:
         extra["password"] = password
@@ -262,7 +286,7 @@ def connect_postgres(url: str, password: str | None = None) -> Connection:
         )
     except psycopg.Error as exc:
         raise _scrubbed(store_error(exc, where), url, password) from None
-    return Connection(raw, url)
+    return raw
 
 
 def _scrubbed(error: StoreError, url: str, password: str | None) -> StoreError:

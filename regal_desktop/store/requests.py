@@ -42,6 +42,9 @@ class NewRequest:
     #: ``EVERY_CHANGE`` holds what applies to all of them (a reason, a proof).
     notes: Mapping[tuple[str, str], ChangeNote] = field(default_factory=dict)
     route: str = "regal"  # 'regal' or 'segment' (the account's kind)
+    #: The points this request retires (``phone:+1…``, ``email:…``) with why: recorded as
+    #: retired in the transaction that queues it (Contacts shows them as retired).
+    retires: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class RequestRow:
     held_for: str | None = None  # why it is held: None, the key; "endpoint", see hold_moved
     route: str = "regal"  # 'regal' or 'segment' (schema 5)
     message_id: str | None = None  # the base of its Segment message ids (schema 5)
+    db_role: str | None = None  # the team database's role that queued it (schema 7)
 
     def __post_init__(self) -> None:
         # The database holds the plain value; the rules come with the enum.

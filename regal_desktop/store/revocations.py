@@ -72,6 +72,15 @@ _ACCEPTED = """
 """
 
 
+#: Records one retired point ``(key, request_id, reason, retired_at)``; again replaces it.
+RETIRE = (
+    "INSERT INTO retired_points (key, request_id, reason, retired_at) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+    "request_id = excluded.request_id, reason = excluded.reason, "
+    "retired_at = excluded.retired_at"
+)
+
+
 class Revocations:
     """Every opt-out the desk recorded, and the points it retired."""
 
@@ -109,13 +118,7 @@ class Revocations:
         """Record ``key`` as retired by ``request_id`` (joins the caller's transaction, so
         it is kept exactly when the request is queued). Retiring again replaces it."""
         with transaction(self.conn):
-            self.conn.execute(
-                "INSERT INTO retired_points (key, request_id, reason, retired_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
-                "request_id = excluded.request_id, reason = excluded.reason, "
-                "retired_at = excluded.retired_at",
-                (key, request_id, reason, at),
-            )
+            self.conn.execute(RETIRE, (key, request_id, reason, at))
 
     def any_retired(self) -> bool:
         """Whether any point was retired at all."""
@@ -142,4 +145,4 @@ class Revocations:
         return found
 
 
-__all__ = ["RetiredPoint", "RevocationRow", "Revocations"]
+__all__ = ["RETIRE", "RetiredPoint", "RevocationRow", "Revocations"]

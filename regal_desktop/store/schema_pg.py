@@ -172,6 +172,7 @@ _STEPS: tuple[str, ...] = (
         profile TEXT PRIMARY KEY,
         next_at DOUBLE PRECISION NOT NULL
     );
+    ALTER TABLE requests ADD COLUMN db_role TEXT DEFAULT current_user;
     """,
 )
 

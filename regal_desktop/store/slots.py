@@ -23,10 +23,16 @@ import time
 from regal_desktop.store.db import transaction
 from regal_desktop.store.sql import POSTGRESQL, dialect
 
+#: A next free time further ahead than this (seconds) means the clock was set back (or
+#: the store's times came from a clock that was ahead): the schedule starts again from
+#: now rather than wait that long. Desks keep it a fraction of a second ahead each.
+CLOCK_SET_BACK = 60.0
+
 _RESERVE = (
     "INSERT INTO send_slots (profile, next_at) VALUES (?, ?) "
     "ON CONFLICT (profile) DO UPDATE SET next_at = "
-    "CASE WHEN send_slots.next_at > ? THEN send_slots.next_at ELSE ? END + ? "
+    "CASE WHEN send_slots.next_at > ? AND send_slots.next_at <= ? THEN send_slots.next_at "
+    "ELSE ? END + ? "
     "RETURNING next_at"
 )
 
@@ -41,8 +47,9 @@ class SendSchedule:
         self, profile: str, count: int, spacing: float, now: float | None = None
     ) -> list[float]:
         """Reserve ``count`` send times for ``profile``, ``spacing`` seconds apart, from the
-        later of ``now`` (default: the clock) and the account's next free time; return
-        them, earliest first. Nobody else, in this process or another, gets any of them."""
+        later of ``now`` (default: the clock) and the account's next free time (unless that
+        is more than ``CLOCK_SET_BACK`` ahead); return them, earliest first. Nobody else,
+        in this process or another, gets any of them."""
         if count < 1:
             raise ValueError(f"reserve at least one send time, got {count}")
         if not 0 < spacing < math.inf:
@@ -51,20 +58,21 @@ class SendSchedule:
         span = count * spacing
         with transaction(self.conn):
             (after,) = self.conn.execute(
-                _RESERVE, (profile, moment + span, moment, moment, span)
+                _RESERVE, (profile, moment + span, moment, moment + CLOCK_SET_BACK, moment, span)
             ).fetchone()
         first = float(after) - span
         return [first + number * spacing for number in range(count)]
 
-    def clock_offset(self) -> float:
-        """Seconds to add to this computer's clock to read the store's: 0 for a SQLite file
-        (the store is on this computer); for PostgreSQL the server's clock, read now (to
-        within half the round trip)."""
+    def clock_offset(self) -> tuple[float, float]:
+        """Seconds to add to this computer's clock to read the store's, and how far off
+        that may be: (0, 0) for a SQLite file (the store is on this computer); for
+        PostgreSQL the server's clock, read now, to within half the round trip."""
         if dialect(self.conn).name != POSTGRESQL:
-            return 0.0
+            return 0.0, 0.0
         before = time.time()
         (server,) = self.conn.execute("SELECT extract(epoch FROM clock_timestamp())").fetchone()
-        return float(server) - (before + time.time()) / 2
+        after = time.time()
+        return float(server) - (before + after) / 2, (after - before) / 2
 
     def next_free(self, profile: str) -> float | None:
         """The first send time nobody holds for ``profile`` (None: never reserved)."""

@@ -94,6 +94,8 @@ def store_status(location: Location) -> StoreStatus:
     if found.reachable and found.version is not None and found.problem is None:
         if found.version > SCHEMA_VERSION:
             return _with_problem(found, "written by a newer Regal Desktop: upgrade this one")
+        if found.version == 0 and found.kind == "postgresql":
+            return _with_problem(found, "empty: the application creates its tables on first use")
         if found.version < SCHEMA_VERSION:
             return _with_problem(
                 found, "older schema: it is migrated when the application opens it"

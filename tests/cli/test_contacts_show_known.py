@@ -3,49 +3,28 @@ Regal's newer events), with since when and from where per consent."""
 
 from __future__ import annotations
 
-import argparse
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from regal_desktop.commands import contacts
 from regal_desktop.context import open_context
-from regal_desktop.domain.check import check
-from regal_desktop.domain.regal_events import parse_event
 from regal_desktop.sandbox.server import Sandbox
-from regal_desktop.services.accounts import AccountProfile, Destination
-from regal_desktop.services.sending import Prepared, deliver, queue
+from tests.helpers.regal import regal_event, run_command, send_and_deliver
+from tests.helpers.servers import sandbox
+
+__all__ = ["sandbox"]  # the fixture
 
 NUMBER = "+19545552399"
 
 
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    """A loopback receiver answering as Regal does."""
-    with Sandbox() as receiver:
-        yield receiver
-
-
 def _run(*args: str) -> int:
-    parser = argparse.ArgumentParser(prog="regal-desktop")
-    commands = parser.add_subparsers(dest="command", required=True)
-    contacts.add_parser(commands)
-    options = parser.parse_args(["contacts", *args])
-    code: int = options.handler(options)
-    return code
+    return run_command(contacts, "contacts", *args)
 
 
 def _stop(number: str, when: str, user_id: str | None = None) -> Any:
-    obj: dict[str, Any] = {
-        "name": "contact.unsubscribed",
-        "traits": {"phone": number},
-        "properties": {"channel": "SMS", "source": "regalvoice.sms", "timestamp": when},
-    }
-    if user_id:
-        obj["userId"] = user_id
-    return parse_event(obj)
+    return regal_event(number, False, when, user_id=user_id)
 
 
 def test_show_merges_a_newer_stop_from_regal_and_says_where_each_consent_is_from(
@@ -59,9 +38,7 @@ def test_show_merges_a_newer_stop_from_regal_and_says_where_each_consent_is_from
     }
     ctx = open_context()
     try:
-        destination = Destination(AccountProfile(name="loop", endpoint=sandbox.url), None)
-        queue(ctx.store, [Prepared("test", check(body))], destination, "tester")
-        assert deliver(ctx.database, destination).delivered == 1
+        send_and_deliver(ctx, sandbox, body)
         ctx.store.events.add([_stop(NUMBER, "1795000000")], "test")  # 2026-11-19: older
         ctx.store.events.add([_stop(NUMBER, "2026-11-21T09:30:00Z")], "test")
     finally:
@@ -102,3 +79,22 @@ def test_show_finds_a_contact_only_regal_reported(capsys: pytest.CaptureFixture[
     assert profile["userId"] == "r-9"
     assert profile["traits"]["phones"]["+13055550100"]["isPrimary"] is True
     assert err.splitlines()[0] == "Known only from Regal's events."
+
+
+def test_find_lists_a_contact_only_regal_reported_by_phone_email_or_user_id(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert _run("find", "(305) 555-0100") == 1
+    capsys.readouterr()
+    ctx = open_context()
+    try:
+        ctx.store.events.add([_stop("+13055550100", "2026-11-21T09:30:00Z", "r-9")], "test")
+        mail = regal_event(None, False, "2026-11-21T09:31:00Z", channel="email", user_id="r-9",
+                           email="Ann@Example.com")  # fmt: skip
+        ctx.store.events.add([mail], "test")
+    finally:
+        ctx.close()
+    for typed in ("(305) 555-0100", "ann@example.com", "r-9"):
+        assert _run("find", typed) == 0
+        assert capsys.readouterr().out == "+13055550100\t(known from Regal)\tr-9\n", typed
+    assert _run("find", "305555") == 1  # Regal-only contacts are found by exact keys only

@@ -3,9 +3,7 @@ deliveries to a loopback receiver and Regal's events in the store."""
 
 from __future__ import annotations
 
-import argparse
 import json
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,30 +11,18 @@ import pytest
 
 from regal_desktop.commands import reconcile
 from regal_desktop.context import open_context
-from regal_desktop.domain.check import check
-from regal_desktop.domain.regal_events import parse_event
 from regal_desktop.sandbox.server import Sandbox
-from regal_desktop.services.accounts import AccountProfile, Destination
-from regal_desktop.services.sending import Prepared, deliver, queue
+from tests.helpers.regal import regal_event, run_command, send_and_deliver
+from tests.helpers.servers import sandbox
+
+__all__ = ["sandbox"]  # the fixture
 
 OPTED_IN = "+19545550001"
 LATER_STOP = "+19545550002"
 
 
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    """A loopback receiver answering as Regal does."""
-    with Sandbox() as receiver:
-        yield receiver
-
-
 def _run(*args: str) -> int:
-    parser = argparse.ArgumentParser(prog="regal-desktop")
-    commands = parser.add_subparsers(dest="command", required=True)
-    reconcile.add_parser(commands)
-    options = parser.parse_args(["reconcile", *args])
-    code: int = options.handler(options)
-    return code
+    return run_command(reconcile, "reconcile", *args)
 
 
 def _body(number: str) -> dict[str, Any]:
@@ -45,24 +31,13 @@ def _body(number: str) -> dict[str, Any]:
 
 
 def _event(number: str, subscribed: bool, when: str, ident: str) -> Any:
-    return parse_event(
-        {
-            "type": "track",
-            "messageId": ident,
-            "event": "contact.subscribed" if subscribed else "contact.unsubscribed",
-            "properties": {"phone": number, "channel": "sms", "source": "regalvoice.sms"},
-            "timestamp": when,
-        }
-    )
+    return regal_event(number, subscribed, when, channel="sms", ident=ident)
 
 
 def _history(receiver: Sandbox, events: list[Any]) -> None:
     ctx = open_context()
     try:
-        destination = Destination(AccountProfile(name="loop", endpoint=receiver.url), None)
-        prepared = [Prepared(n, check(_body(n))) for n in (OPTED_IN, LATER_STOP)]
-        queue(ctx.store, prepared, destination, "tester")
-        assert deliver(ctx.database, destination).delivered == 2
+        send_and_deliver(ctx, receiver, _body(OPTED_IN), _body(LATER_STOP))
         ctx.store.events.add(events, "test")
     finally:
         ctx.close()

@@ -3,24 +3,22 @@ what the destination would ignore is refused before anything is queued."""
 
 from __future__ import annotations
 
+import csv as csv_module
 import json
 from pathlib import Path
 
 import pytest
 
 from regal_desktop.cli import main
-from regal_desktop.domain.segment import LIBRARY, anonymous_id
+from regal_desktop.domain.segment import LIBRARY
+from tests.helpers.segment import LEGACY_ID, LEGACY_TRAITS, NO_IP, NUMBER, opted_in
+from tests.helpers.servers import SegmentServer, segment_server
+
+__all__ = ["segment_server"]  # the fixture, for pytest
 
 PAYLOADS = Path(__file__).parent.parent / "data" / "payloads"
 #: A loopback endpoint: no key needed, and nothing listens there (nothing must be sent).
 LOOPBACK = "http://127.0.0.1:9/v1"
-NUMBER = "+19545582399"
-CONSENT = {
-    "subscribed": True,
-    "timestamp": "2020-08-25T21:23:43Z",
-    "ip": "172.16.254.1",
-    "text": "I agree to receive marketing texts",
-}
 
 
 def write(path: Path, body: dict[str, object]) -> Path:
@@ -77,15 +75,8 @@ def test_send_to_segment_with_an_opt_in_without_ip_exits_1_and_queues_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["profile", "add", "seg", "--segment", "--endpoint", LOOPBACK]) == 0
-    good = write(
-        tmp_path / "good.json",
-        {"userId": "1", "traits": {"phones": {NUMBER: {"isPrimary": True, "smsOptIn": CONSENT}}}},
-    )
-    no_ip = {k: v for k, v in CONSENT.items() if k != "ip"}
-    bad = write(
-        tmp_path / "bad.json",
-        {"userId": "2", "traits": {"phones": {NUMBER: {"isPrimary": True, "smsOptIn": no_ip}}}},
-    )
+    good = write(tmp_path / "good.json", opted_in("1"))
+    bad = write(tmp_path / "bad.json", opted_in("2", NO_IP))
     capsys.readouterr()
     assert main(["send", "--profile", "seg", str(good), str(bad)]) == 1
     out, err = capsys.readouterr()
@@ -102,11 +93,7 @@ def test_send_to_segment_with_an_opt_in_without_ip_exits_1_and_queues_nothing(
 def test_the_same_payload_goes_to_a_regal_account(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    no_ip = {k: v for k, v in CONSENT.items() if k != "ip"}
-    bad = write(
-        tmp_path / "bad.json",
-        {"userId": "2", "traits": {"phones": {NUMBER: {"isPrimary": True, "smsOptIn": no_ip}}}},
-    )
+    bad = write(tmp_path / "bad.json", opted_in("2", NO_IP))
     assert main(["validate", str(bad)]) == 0
     assert main(["validate", "--profile", "sandbox", str(bad)]) == 0
 
@@ -121,26 +108,12 @@ def test_validate_print_shows_the_segment_calls(capsys: pytest.CaptureFixture[st
         "regal-desktop: Segment calls, as posted to /batch: message ids and times are set "
         "when the request is queued (profile seg)\n"
     )
-    words = (
-        "By clicking the 'Submit' button below, I agree to receive automated marketing SMS "
-        "and calls."
-    )
-    opt_in = {"subscribed": True, "timestamp": "2020-08-25T21:23:43Z", "ip": "172.16.254.1"}
     assert json.loads(out) == {
         "batch": [
             {
                 "type": "identify",
-                "anonymousId": anonymous_id("phone:+19175554444"),
-                "traits": {
-                    "firstName": "Anne",
-                    "lastName": "Smith",
-                    "phone": "+19175554444",
-                    "age": 30,
-                    "optIn": [
-                        {"channel": "voice", **opt_in, "text": words},
-                        {"channel": "sms", **opt_in, "text": words},
-                    ],
-                },
+                "anonymousId": LEGACY_ID,
+                "traits": LEGACY_TRAITS,
                 "messageId": "(assigned when queued)-identify",
                 "timestamp": "(the time it is queued)",
                 "context": {"library": dict(LIBRARY)},
@@ -171,22 +144,45 @@ def test_validate_names_an_unknown_profile(capsys: pytest.CaptureFixture[str]) -
     assert "no profile called 'nope'" in capsys.readouterr().err
 
 
-def test_import_send_to_segment_refuses_rows_the_route_cannot_carry(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_import_send_to_segment_rejects_each_row_the_route_cannot_carry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], segment_server: SegmentServer
 ) -> None:
-    assert main(["profile", "add", "seg", "--segment", "--endpoint", LOOPBACK]) == 0
+    assert main(["profile", "add", "seg", "--segment", "--endpoint", segment_server.url]) == 0
     csv = tmp_path / "rows.csv"
     csv.write_text(
         "userId,phone,smsOptIn,optInTimestamp,optInIp,optInText\n"
         "u-1,+19545582399,true,2020-08-25T21:23:43Z,172.16.254.1,I agree\n"
-        "u-2,+19545582398,true,2020-08-25T21:23:43Z,,I agree\n",
+        "u-2,+19545582398,true,2020-08-25T21:23:43Z,,I agree\n"
+        "u-3,+19545582397,true,,172.16.254.1,I agree\n",
         encoding="utf-8",
     )
+    rejected = tmp_path / "rejected.csv"
     capsys.readouterr()
-    assert main(["import", str(csv), "--send", "--profile", "seg"]) == 1
+    command = ["import", str(csv), "--send", "--profile", "seg", "--wait"]
+    assert main([*command, "--rejected", str(rejected)]) == 1
     err = capsys.readouterr().err
-    assert f"{csv}:3: error: " in err and "has no ip" in err
-    assert f"{csv}:2: error" not in err
-    assert "nothing was queued" in err
-    assert main(["outbox", "list"]) == 0
-    assert "the outbox is empty" in capsys.readouterr().out
+    # Each row with its line and the finding in words, like any rejected row.
+    assert (
+        f"{csv}:3: SMS opt-in for +1 954-558-2398 has no ip: Regal's Segment destination "
+        "requires the IP address consent was given from when opting in from a server\n"
+    ) in err
+    assert (
+        f"{csv}:4: SMS consent for +1 954-558-2397 has no timestamp: Regal's Segment "
+        "destination ignores an opt-in without one; give the moment consent was given\n"
+    ) in err
+    assert f"{csv}:2:" not in err
+    assert "3 rows: 1 good (1 with warnings), 2 rejected, 0 empty (skipped)" in err
+    assert "queued 1 request(s) for profile seg" in err
+    # The good row went through Segment; the others never left the desk.
+    [post] = segment_server.batches()
+    assert [(m["type"], m["userId"]) for m in post.body["batch"]] == [("identify", "u-1")]
+    with rejected.open(encoding="utf-8", newline="") as saved:
+        rows = list(csv_module.DictReader(saved))
+    assert [(row["line"], row["userId"]) for row in rows] == [("3", "u-2"), ("4", "u-3")]
+    assert "has no ip" in rows[0]["reason"] and "has no timestamp" in rows[1]["reason"]
+    # The evidence names the route, the message id Segment saw and the batch.
+    assert main(["history", "export", "--format", "jsonl", "-"]) == 0
+    (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (record["point"], record["state"], record["route"]) == (NUMBER, "delivered", "segment")
+    assert post.message_ids == [f"{record['message_id']}-identify"]
+    assert record["batch"]

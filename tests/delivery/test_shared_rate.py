@@ -20,11 +20,15 @@ from pathlib import Path
 import pytest
 
 from regal_desktop.cli import main
-from regal_desktop.store import NewRequest, open_store
+from regal_desktop.paths import DATABASE_VARIABLE
+from regal_desktop.store import Location, NewRequest, open_store
 from regal_desktop.store.claimers import LEASE, this_claimer
 from regal_desktop.store.states import RequestState
-from tests.drills.tools import ROOT, command, database, environment, states
+from tests.drills.tools import ROOT, command, database, environment
+from tests.helpers.postgres import postgres_server, postgres_url
 from tests.helpers.servers import LimitedRegal, limited_regal
+
+__all__ = ["postgres_server", "postgres_url"]  # fixtures
 
 ACCOUNT = "team"
 
@@ -37,19 +41,21 @@ def add_account(url: str, rate: float | None) -> None:
     assert main(["profile", "add", ACCOUNT, "--endpoint", url, *extra]) == 0
 
 
-def queue(url: str, count: int) -> list[bytes]:
-    """Queue ``count`` distinct requests of the account; their bodies."""
+def queue(url: str, count: int, where: Location | None = None) -> list[bytes]:
+    """Queue ``count`` distinct requests of the account (in this home's store, or
+    ``where``); their bodies."""
     bodies = [
         json.dumps({"userId": f"shared-{n}", "traits": {"firstName": "Zoë"}}) for n in range(count)
     ]
-    with open_store(database()) as store:
+    with open_store(database() if where is None else where) as store:
         store.outbox.enqueue([NewRequest(ACCOUNT, url, "tester", body) for body in bodies])
     return [body.encode() for body in bodies]
 
 
-def flush(errors: Path, *, host: str | None = None) -> subprocess.Popen[bytes]:
-    """Start ``regal-desktop outbox flush --wait`` for the account, in a process of its own;
-    with ``host``, that process believes its host is called so."""
+def flush(errors: Path, *, host: str | None = None, **env: str) -> subprocess.Popen[bytes]:
+    """Start ``regal-desktop outbox flush --wait`` for the account, in a process of its own
+    (with ``env`` added to its environment); with ``host``, that process believes its host
+    is called so."""
     args = ["outbox", "flush", "--profile", ACCOUNT, "--wait"]
     argv = command(*args)
     if host is not None:
@@ -62,7 +68,7 @@ def flush(errors: Path, *, host: str | None = None) -> subprocess.Popen[bytes]:
         ]
     with errors.open("wb") as stream:
         return subprocess.Popen(
-            argv, cwd=ROOT, env=environment(), stdout=subprocess.DEVNULL, stderr=stream
+            argv, cwd=ROOT, env=environment(**env), stdout=subprocess.DEVNULL, stderr=stream
         )
 
 
@@ -72,12 +78,16 @@ def finish(senders: list[subprocess.Popen[bytes]], errors: list[Path]) -> None:
         assert sender.wait(timeout=120) == 0, text.read_text()
 
 
-def assert_ceiling_held(receiver: LimitedRegal, bodies: list[bytes], rate: int) -> None:
+def assert_ceiling_held(
+    receiver: LimitedRegal, bodies: list[bytes], rate: int, where: Location | None = None
+) -> None:
     """Everything arrived exactly once, nothing was throttled, the rate was never passed."""
     assert Counter(receiver.bodies) == Counter(bodies)
     assert receiver.throttled == 0
     assert receiver.busiest_second() <= rate
-    assert states(database()) == {"delivered": len(bodies)}
+    with open_store(database() if where is None else where) as store:
+        assert store.outbox.counts(ACCOUNT)[RequestState.DELIVERED] == len(bodies)
+        assert store.outbox.waiting(ACCOUNT) == 0
 
 
 @posix_only
@@ -89,6 +99,22 @@ def test_two_processes_sending_one_account_share_its_rate(tmp_path: Path) -> Non
         senders = [flush(errors[0]), flush(errors[1])]
         finish(senders, errors)
         assert_ceiling_held(receiver, bodies, 100)
+
+
+@posix_only
+def test_two_desks_on_one_postgresql_database_share_the_rate(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two homes (two desks) on one team database send one account at once."""
+    monkeypatch.setenv(DATABASE_VARIABLE, postgres_url)
+    with limited_regal(limit=100) as receiver:
+        add_account(receiver.url, 100)  # a team setting: both desks see it
+        bodies = queue(receiver.url, 400, postgres_url)
+        errors = [tmp_path / "a.err", tmp_path / "b.err"]
+        other_home = tmp_path / "desk-b"
+        senders = [flush(errors[0]), flush(errors[1], REGAL_DESKTOP_HOME=str(other_home))]
+        finish(senders, errors)
+        assert_ceiling_held(receiver, bodies, 100, postgres_url)
 
 
 @posix_only

@@ -19,6 +19,7 @@ from regal_desktop.domain.segment import (
     segment_problems,
 )
 from tests.domain.test_properties import FAST, json_values, payloads
+from tests.helpers.segment import LEGACY_ID, LEGACY_TRAITS
 
 PAYLOADS = Path(__file__).parent.parent / "data" / "payloads"
 PRIMARY, OTHER = "+19545582399", "+13055550100"
@@ -135,21 +136,10 @@ def test_the_legacy_payload_becomes_the_destinations_own_identify_example() -> N
     text = (PAYLOADS / "segment-legacy-identify.json").read_text(encoding="utf-8")
     checked = check_text(text, "segment-legacy-identify.json")
     (identify,) = segment_calls(checked.body, message_id="m-1", timestamp=QUEUED)
-    shown = "By clicking the 'Submit' button below, I agree to receive automated marketing SMS and calls."  # noqa: E501
-    opt_in = {"subscribed": True, "timestamp": "2020-08-25T21:23:43Z", "ip": "172.16.254.1"}
     assert identify == {
         "type": "identify",
-        "anonymousId": anonymous_id("phone:+19175554444"),
-        "traits": {
-            "firstName": "Anne",
-            "lastName": "Smith",
-            "phone": "+19175554444",
-            "age": 30,
-            "optIn": [
-                {"channel": "voice", **opt_in, "text": shown},
-                {"channel": "sms", **opt_in, "text": shown},
-            ],
-        },
+        "anonymousId": LEGACY_ID,
+        "traits": LEGACY_TRAITS,
         "messageId": "m-1-identify",
         "timestamp": QUEUED,
         "context": CONTEXT,
@@ -318,3 +308,17 @@ def test_any_checked_json_maps_without_raising(raw: dict[str, Any]) -> None:
     body = check(raw).body
     segment_calls(body, message_id="m", timestamp=QUEUED)
     segment_problems(body)
+
+
+@FAST
+@given(payloads())
+def test_no_call_is_more_than_twice_its_body_and_a_little(raw: dict[str, Any]) -> None:
+    # What lets the size check skip building the calls of a body under half the limit.
+    body = check(raw).body
+    longest = max(
+        message_bytes(call)
+        for call in segment_calls(
+            body, message_id="x" * 36, timestamp="2026-01-01T00:00:00.000000+00:00"
+        )
+    )
+    assert longest <= 2 * message_bytes(body) + 2048

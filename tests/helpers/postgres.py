@@ -75,7 +75,7 @@ class PostgresServer:
         """Stop the server now (fast shutdown: sessions are ended)."""
         subprocess.run(
             _as_server_user([str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"),
-                             "-m", "fast", "-w", "stop"]),
+                             "-m", "fast", "-w", "-t", "30", "stop"]),
             check=False, capture_output=True,
         )  # fmt: skip
 
@@ -104,12 +104,44 @@ class PostgresServer:
         )  # fmt: skip
 
 
+#: The file naming the process a cluster belongs to (it is removed when that one is gone).
+OWNER_FILE = "owner.pid"
+_PREFIX = "regal-pg-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_orphans(bindir: Path) -> None:
+    """Stop and delete the clusters of test runs that were killed before they could."""
+    for owner in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*/{OWNER_FILE}"):
+        try:
+            pid = int(owner.read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            continue
+        if pid == os.getpid() or _alive(pid):
+            continue
+        orphan = PostgresServer(port=0, folder=owner.parent, bindir=bindir)
+        orphan.stop()
+        shutil.rmtree(orphan.folder, ignore_errors=True)
+
+
 def start_server() -> PostgresServer:
-    """Create and start a cluster in a new temporary folder."""
+    """Create and start a cluster in a new temporary folder (first removing the clusters
+    of earlier runs that were killed)."""
     bindir = server_binaries()
     if bindir is None:
         pytest.skip("PostgreSQL's server is not installed (make test installs postgresql)")
-    folder = Path(tempfile.mkdtemp(prefix="regal-pg-"))
+    remove_orphans(bindir)
+    folder = Path(tempfile.mkdtemp(prefix=_PREFIX))
+    (folder / OWNER_FILE).write_text(str(os.getpid()), encoding="ascii")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         shutil.chown(folder, SUPERUSER, SUPERUSER)
     subprocess.run(

@@ -103,3 +103,20 @@ def test_primary_phone_move_follows_the_earlier_requests_of_the_contact() -> Non
     assert primary_phone_move([first, other], first) == (
         "Primary phone becomes +1 954-558-2399 (was +1 954-555-0100)"
     )
+
+
+def test_a_segment_account_is_named_with_its_route() -> None:
+    segment = AccountProfile(name="seg", kind="segment", endpoint="https://api.segment.io/v1")
+    single = build_confirmation(segment, BODY, None)
+    bulk = bulk_confirmation(segment, 3, 2, "list.csv")
+    for confirmation in (single, bulk):
+        assert confirmation.title == "Send to production?"
+        assert confirmation.question == (
+            "Send this request through Segment to the PRODUCTION account “seg” "
+            "(https://api.segment.io/v1)?"
+        )
+    assert single.changes[0] == "SMS opt-out for +1 954-558-2399"
+    # Not production (on this computer): the title names the route too.
+    local = AccountProfile(name="t", kind="segment", endpoint="http://127.0.0.1:9/v1")
+    assert build_confirmation(local, BODY, None).title == "Send through Segment?"
+    assert "through Segment" not in build_confirmation(AccountProfile(name="m"), BODY, None).text

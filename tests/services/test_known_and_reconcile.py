@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from regal_desktop.context import AppContext, open_context
-from regal_desktop.domain.check import check
 from regal_desktop.domain.reconcile import THIS_DESK, Status
-from regal_desktop.domain.regal_events import parse_event
 from regal_desktop.sandbox.server import Sandbox
-from regal_desktop.services.accounts import AccountProfile, Destination
 from regal_desktop.services.known import known_contact, known_lookup, known_profile, provenance
 from regal_desktop.services.reconcile import parse_since, reconcile_store, tally
-from regal_desktop.services.sending import Prepared, deliver, queue
+from tests.helpers.regal import regal_event, send_and_deliver
+from tests.helpers.servers import sandbox
+
+__all__ = ["sandbox"]  # the fixture
 
 CONFIRMED = "+19545550001"
 STOPPED = "+19545550002"
@@ -25,13 +25,6 @@ WAITING = "+19545550003"
 REGAL_ONLY = "+19545550004"
 #: The consent time of every change this desk sends here.
 SENT_AT = "2026-11-20T10:00:00-05:00"
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    """A loopback receiver answering as Regal does."""
-    with Sandbox() as receiver:
-        yield receiver
 
 
 def opt_in(number: str, channel: str = "sms", *, user_id: str | None = None) -> dict[str, Any]:
@@ -55,29 +48,8 @@ def opt_in(number: str, channel: str = "sms", *, user_id: str | None = None) -> 
     return body
 
 
-def event(
-    number: str | None,
-    subscribed: bool,
-    when: str,
-    *,
-    channel: str = "SMS",
-    source: str = "regalvoice.sms",
-    user_id: str | None = None,
-    email: str | None = None,
-) -> Any:
-    properties: dict[str, Any] = {"channel": channel, "source": source, "timestamp": when}
-    if number:
-        properties["phone"] = number
-    if email:
-        properties["email"] = email
-    obj: dict[str, Any] = {
-        "type": "track",
-        "event": "contact.subscribed" if subscribed else "contact.unsubscribed",
-        "properties": properties,
-    }
-    if user_id:
-        obj["userId"] = user_id
-    return parse_event(obj)
+#: Regal's contact event, as stored by ``events import``.
+event = regal_event
 
 
 @pytest.fixture
@@ -87,13 +59,8 @@ def ctx() -> Iterator[AppContext]:
     context.close()
 
 
-def send(ctx: AppContext, receiver: Sandbox, *bodies: dict[str, Any]) -> None:
-    """Queue the bodies and deliver them to the loopback receiver."""
-    prepared = [Prepared(f"test:{n}", check(body)) for n, body in enumerate(bodies)]
-    destination = Destination(AccountProfile(name="loop", endpoint=receiver.url), None)
-    queue(ctx.store, prepared, destination, "tester")
-    summary = deliver(ctx.database, destination)
-    assert summary.delivered == len(bodies)
+#: Queue the bodies and deliver them to the loopback receiver.
+send = send_and_deliver
 
 
 def test_the_four_statuses_on_a_scripted_history(ctx: AppContext, sandbox: Sandbox) -> None:

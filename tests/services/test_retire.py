@@ -19,6 +19,7 @@ from regal_desktop.services.retire import (
     plan,
     queue_retirement,
 )
+from regal_desktop.services.sending import Prepared, queue
 from regal_desktop.store import Store, open_store
 
 NOW = datetime(2026, 11, 25, 14, 3, 7, tzinfo=UTC)
@@ -122,4 +123,35 @@ def test_nothing_is_queued_when_the_retirement_cannot_be_recorded(store: Store) 
     retirement = plan(store, PRIMARY, "number reassigned", NOW)
     with pytest.raises(sqlite3.IntegrityError, match="disk says no"):
         queue_retirement(store, retirement, Destination(BUILT_IN_SANDBOX, None), "ann")
+    assert store.outbox.counts() == {state: 0 for state in store.outbox.counts()}
+
+
+def _replacement(store: Store) -> Prepared:
+    """The editor's send after Replace…: the body and the point it retires."""
+    checked = plan(store, PRIMARY, "replaced", NOW).checked
+    return Prepared("editor", checked, retires={f"phone:{PRIMARY}": "Replaced by +1 954-555-0100"})
+
+
+def test_a_send_that_retires_records_the_point_with_its_request(store: Store) -> None:
+    (request_id,) = queue(store, [_replacement(store)], Destination(BUILT_IN_SANDBOX, None), "ann")
+    retired = store.revocations.retired([f"phone:{PRIMARY}"])[f"phone:{PRIMARY}"]
+    queued = store.outbox.get(request_id)
+    assert queued is not None
+    assert (retired.request_id, retired.reason, retired.retired_at) == (
+        request_id,
+        "Replaced by +1 954-555-0100",
+        queued.created_at,
+    )
+
+
+def test_a_failure_to_queue_leaves_no_retired_point(store: Store) -> None:
+    # The retired point is written first; the evidence row after it fails.
+    store.conn.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON consent_changes "
+        "BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="disk says no"):
+        queue(store, [_replacement(store)], Destination(BUILT_IN_SANDBOX, None), "ann")
+    assert store.revocations.retired([f"phone:{PRIMARY}"]) == {}
+    assert not store.revocations.any_retired()
     assert store.outbox.counts() == {state: 0 for state in store.outbox.counts()}

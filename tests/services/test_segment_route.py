@@ -10,8 +10,11 @@ import pytest
 from pydantic import ValidationError
 
 from regal_desktop.context import open_context
+from regal_desktop.delivery.segment import sender_for
+from regal_desktop.delivery.sender import DeliveryTarget
 from regal_desktop.domain.check import check
 from regal_desktop.domain.segment import SEGMENT_ENDPOINT, SEGMENT_EU_ENDPOINT
+from regal_desktop.services import requests
 from regal_desktop.services.accounts import (
     AccountProfile,
     Destination,
@@ -29,20 +32,13 @@ from regal_desktop.services.routes import (
 from regal_desktop.services.sending import NotSendableError, Prepared, queue, queue_stream
 from regal_desktop.store import open_store
 from regal_desktop.store.settings import PROFILES
+from tests.helpers.segment import CONSENT, NO_IP, NUMBER, SEGMENT, opted_in
+from tests.helpers.servers import SegmentServer, segment_server
 
-NUMBER = "+19545582399"
-CONSENT = {
-    "subscribed": True,
-    "timestamp": "2020-08-25T21:23:43Z",
-    "ip": "172.16.254.1",
-    "text": "I agree to receive marketing texts",
-}
-GOOD = {"userId": "u-1", "traits": {"phones": {NUMBER: {"isPrimary": True, "smsOptIn": CONSENT}}}}
-NO_IP = {
-    "userId": "u-2",
-    "traits": {"phones": {NUMBER: {"isPrimary": True, "smsOptIn": {**CONSENT, "ip": None}}}},
-}
-SEGMENT = AccountProfile(name="seg", kind="segment", endpoint=SEGMENT_ENDPOINT, rate=1000)
+__all__ = ["segment_server"]  # the fixture, for pytest
+
+GOOD = opted_in("u-1")
+WITHOUT_IP = opted_in("u-2", NO_IP)
 REGAL = AccountProfile(name="main")
 
 
@@ -108,7 +104,7 @@ def test_the_eu_endpoint_is_allowed_but_warned_about() -> None:
 
 
 def test_route_findings_apply_to_a_segment_account_only() -> None:
-    checked = check(NO_IP)
+    checked = check(WITHOUT_IP)
     assert checked.sendable  # Regal takes an opt-in without an IP
     assert route_findings(REGAL, checked) == [] == route_findings(None, checked)
     routed = with_route(SEGMENT, checked)
@@ -136,12 +132,13 @@ def test_queue_refuses_a_route_error_and_records_the_route(tmp_path: Path) -> No
     try:
         seg = Destination(SEGMENT, "wk")
         with pytest.raises(NotSendableError, match="1 payload"):
-            queue(store, [Prepared("a", check(GOOD)), Prepared("b", check(NO_IP))], seg, "me")
+            queue(store, [Prepared("a", check(GOOD)), Prepared("b", check(WITHOUT_IP))], seg, "me")
         with pytest.raises(NotSendableError, match="b has errors"):
-            queue_stream(store, iter([Prepared("b", check(NO_IP))]), seg, "me")
+            queue_stream(store, iter([Prepared("b", check(WITHOUT_IP))]), seg, "me")
         assert store.outbox.pending("seg") == []
         (request_id,) = queue(store, [Prepared("a", check(GOOD))], seg, "me")
-        (regal_id,) = queue(store, [Prepared("b", check(NO_IP))], Destination(REGAL, "k"), "me")
+        regal = Destination(REGAL, "k")
+        (regal_id,) = queue(store, [Prepared("b", check(WITHOUT_IP))], regal, "me")
         row, regal_row = store.outbox.get(request_id), store.outbox.get(regal_id)
     finally:
         store.close()
@@ -149,3 +146,36 @@ def test_queue_refuses_a_route_error_and_records_the_route(tmp_path: Path) -> No
     assert row.route == "segment" and row.message_id
     assert json.loads(row.body) == check(GOOD).body  # the outbox keeps Regal's body
     assert regal_row.route == "regal" and regal_row.message_id is None
+
+
+def test_fixing_a_rejected_segment_request_runs_the_routes_checks_again(
+    tmp_path: Path, segment_server: SegmentServer
+) -> None:
+    db_path = tmp_path / "desk.db"
+    seg = Destination(AccountProfile(name="seg", kind="segment", endpoint=segment_server.url), None)
+    with open_store(db_path) as store:
+        (rejected,) = queue(store, [Prepared("a", check(GOOD))], seg, "me")
+    segment_server.answer(400, {"success": False, "message": "invalid batch"})
+    target = DeliveryTarget("seg", segment_server.url, None, route="segment")
+    sender_for(db_path, target).run_sync()
+
+    with open_store(db_path) as store:
+        assert store.outbox.get(rejected).state == "rejected"  # type: ignore[union-attr]
+        with pytest.raises(ValueError) as refused:
+            requests.replace(store, rejected, check(WITHOUT_IP).text)
+        assert str(refused.value) == (
+            f"the fix of request {rejected} goes through Segment: SMS opt-in for "
+            "+1 954-558-2399 has no ip: Regal's Segment destination requires the IP address "
+            "consent was given from when opting in from a server"
+        )
+        assert [r.id for r in store.outbox.pending("seg")] == [rejected]  # nothing queued
+        fixed = requests.replace(store, rejected, check(opted_in("u-9")).text)
+        row = store.outbox.get(fixed)
+    assert row is not None and row.route == "segment" and row.origin == f"fix:{rejected}"
+
+
+def test_a_regal_request_is_fixed_without_the_segment_checks(tmp_path: Path) -> None:
+    with open_store(tmp_path / "desk.db") as store:
+        (queued,) = queue(store, [Prepared("a", check(GOOD))], Destination(REGAL, "k"), "me")
+        fixed = requests.replace(store, queued, check(WITHOUT_IP).text)
+        assert store.outbox.get(fixed).route == "regal"  # type: ignore[union-attr]

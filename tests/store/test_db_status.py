@@ -90,6 +90,7 @@ def test_the_password_in_the_url_is_never_printed_when_reachable(
     captured = capsys.readouterr()
     assert "reachable: yes" in captured.out
     assert "schema:    0" in captured.out
+    assert "empty: the application creates its tables on first use" in captured.out
     assert "hunter2" not in captured.out + captured.err
 
 

@@ -181,6 +181,12 @@ def test_evidence_rows_carry_everything_an_auditor_asks_for(
         "received_at": None,
         "template": None,
         "template_version": None,
+        # Sent straight to Regal: no Segment message id, no batch.
+        "route": "regal",
+        "message_id": None,
+        "batch": None,
+        # Who queued it in the team database (its role); a desk's own file has none.
+        "db_role": "postgres" if store.kind == "postgresql" else None,
     }
     assert rows[1]["accepted_at"] is None  # rejected: Regal never accepted it
     assert [r["request_id"] for r in store.history.evidence(contact="jane@example.com")] == [

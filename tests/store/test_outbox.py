@@ -141,6 +141,37 @@ def test_two_connections_never_claim_the_same_request(
     assert sorted(claimed["a"] + claimed["b"]) == list(range(1, 601))
 
 
+def test_two_desks_queueing_at_once_get_ids_of_their_own(
+    store: Store, store_location: Location
+) -> None:
+    """Each enqueue's ids are contiguous and no two desks get the same (SQLite's write
+    lock; on PostgreSQL, the lock every enqueue takes first)."""
+    got: dict[str, list[int]] = {}
+    errors: list[BaseException] = []
+
+    def desk(name: str) -> None:
+        try:
+            with open_store(store_location) as own:
+                for batch in range(5):
+                    numbers = [f"+1954{batch}{name}{n:05d}" for n in range(100)]
+                    got[f"{name}{batch}"] = own.outbox.enqueue(
+                        [request(opt_in_body(number)) for number in numbers]
+                    )
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=desk, args=(name,)) for name in "12"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert all(ids == list(range(ids[0], ids[0] + 100)) for ids in got.values())
+    assert sorted(i for ids in got.values() for i in ids) == list(range(1, 1001))
+    assert store.conn.execute("SELECT count(*) FROM request_keys").fetchone()[0] == 1000
+
+
 def test_record_delivered_settles_and_updates_the_directory(store: Store) -> None:
     [request_id] = store.outbox.enqueue([request(opt_in_body("+19545582399"))])
     store.outbox.claim("production", 1, "host:1")

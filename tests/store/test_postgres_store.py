@@ -160,15 +160,19 @@ def test_a_server_stopped_under_an_open_store_is_one_clear_line(
         postgres_server.stop()
         with pytest.raises(StoreError) as caught:
             store.conn.execute("SELECT count(*) FROM settings").fetchone()
+        assert not store.conn.in_transaction
+        postgres_server.start()
+
+        # Back again: the same store goes on (it connects again by itself).
+        assert store.conn.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
+        with transaction(store.conn):
+            store.conn.execute("INSERT INTO settings (key, value) VALUES ('k', '1')")
     finally:
         postgres_server.ensure_running()
         store.close()
 
     assert "is not reachable" in str(caught.value)
     assert "\n" not in str(caught.value)
-
-    with open_store(postgres_url) as again:  # and it goes on once the server is back
-        assert again.conn.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
 
 
 def test_placeholders_are_translated_outside_literals_and_percent_signs_doubled() -> None:

@@ -2,7 +2,9 @@
 
 ``Directory.find`` does the matching (phone in any format, e-mail, userId, name words)
 on indexes, so one search is a few milliseconds even with 100,000 contacts; typing
-waits for a short pause so a burst of keys costs one search.
+waits for a short pause so a burst of keys costs one search. A contact only Regal's
+events mention is found too by its exact phone, e-mail or userId, marked "known from
+Regal" (``services.known.find_contacts``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from regal_desktop.domain.consent import format_point
+from regal_desktop.services.known import KNOWN_FROM_REGAL, find_contacts, known_profile
 from regal_desktop.store import ContactSummary, Store
 from regal_desktop.ui.contacts.timeline import TimelineView
 from regal_desktop.ui.shell.table_model import RowsModel, rows_view
@@ -46,6 +49,10 @@ class ContactListModel(RowsModel[ContactSummary]):
     def cell(self, item: ContactSummary, column: int, role: int) -> Any:
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
+        if item.from_regal and column == 0:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Only Regal's events mention this contact; this desk never sent it"
+            return f"({KNOWN_FROM_REGAL})"
         values = (
             item.name,
             format_point(item.display),
@@ -139,7 +146,7 @@ class DirectoryView(QWidget):
         self._typing.stop()
         text = self.search_edit.text()
         if text.strip():
-            found = self._store.directory.find(text, LIMIT)
+            found = find_contacts(self._store, text, LIMIT)
         else:
             shown = max(self.model.rowCount(), PAGE) if self._listing else PAGE
             found = self._store.directory.recent(shown)
@@ -201,7 +208,12 @@ class DirectoryView(QWidget):
     def open_selected(self) -> bool:
         """Hand the selected contact's profile to ``open_contact``; False if none."""
         contact = self.selected()
-        profile = self._store.directory.get(contact.display) if contact else None
+        if contact is None:
+            return False
+        if contact.from_regal:  # what Regal's events say of it, as a profile
+            profile = known_profile(self._store, contact.display)
+        else:
+            profile = self._store.directory.get(contact.display)
         if profile is None:
             return False
         self._open_contact(profile)

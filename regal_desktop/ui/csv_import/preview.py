@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from regal_desktop.context import AppContext
 from regal_desktop.domain.column_names import mapping_notes
 from regal_desktop.domain.import_rows import ColumnMapping, MappingError, read_header
-from regal_desktop.domain.model import body_text
+from regal_desktop.services.accounts import AccountError
 from regal_desktop.services.bulk_import import (
     ImportFileError,
     ImportPlan,
@@ -41,6 +41,7 @@ from regal_desktop.services.bulk_import import (
 )
 from regal_desktop.services.confirmation import bulk_confirmation
 from regal_desktop.services.import_plan import plan_with_directory
+from regal_desktop.services.routes import preview_for_route, route_of
 from regal_desktop.store import StoreError
 from regal_desktop.ui.csv_import.state import ImportState, error_label, save_rejected_rows
 from regal_desktop.ui.shell.table_model import RowsModel, rows_view
@@ -57,8 +58,19 @@ class _PlanAbandonedError(Exception):
     """Raised from the progress callback to abandon a plan nobody wants any more."""
 
 
-def planner(app: AppContext, path: Path, mapping: ColumnMapping, parent: QObject) -> Worker:
-    """A worker reading and checking the file; ``done`` carries the plan (None if stopped)."""
+def account_route(app: AppContext, account: str) -> str:
+    """The route of ``account`` (``segment`` for a Segment one), ``regal`` if it is gone."""
+    try:
+        return route_of(app.accounts.get(account))
+    except AccountError:
+        return "regal"  # sending to it says the account is gone
+
+
+def planner(
+    app: AppContext, path: Path, mapping: ColumnMapping, parent: QObject, route: str = "regal"
+) -> Worker:
+    """A worker reading and checking the file for ``route``; ``done`` carries the plan
+    (None if stopped)."""
     database, region = app.database, app.region  # read here: the store is the GUI thread's
 
     def job(report: Callable[[Any], None], should_stop: Callable[[], bool]) -> Any:
@@ -68,7 +80,7 @@ def planner(app: AppContext, path: Path, mapping: ColumnMapping, parent: QObject
             report((line, lines))
 
         try:
-            return plan_with_directory(database, region, path, mapping, progress)
+            return plan_with_directory(database, region, path, mapping, progress, route)
         except _PlanAbandonedError:
             return None
 
@@ -111,6 +123,9 @@ class PreviewPage(QWizardPage):
         super().__init__(parent)
         self.state = state
         self.planner: Worker | None = None
+        #: The account the rows are checked for and queued to (the account bar's, when
+        #: the check started: a Segment account's route checks each row).
+        self.account = state.sending.account
         self.setTitle("Check the rows")
         self.setCommitPage(True)  # once queued, there is no going back to change the file
         self.busy = QProgressBar()
@@ -175,7 +190,9 @@ class PreviewPage(QWizardPage):
         self.busy.setRange(0, 0)  # busy until the first progress report gives a size
         self.busy.show()
         assert self.state.path is not None  # the file page set it
-        thread = planner(self.state.app, self.state.path, self.state.mapping, self)
+        self.account = self.state.sending.account
+        route = account_route(self.state.app, self.account)
+        thread = planner(self.state.app, self.state.path, self.state.mapping, self, route)
         thread.progressed.connect(self._progressed)
         thread.done.connect(self._planned)
         thread.failed.connect(self._failed)
@@ -216,10 +233,15 @@ class PreviewPage(QWizardPage):
         lines = [plan.summary() + "."]
         lines += [notice[0].upper() + notice[1:] + "." for notice in plan.notices]
         lines += [note[0].upper() + note[1:] + "." for note in self._mapping_notes(plan)]
+        if plan.route == "segment":
+            lines.append(
+                f"Checked for account {self.account}, a Segment account: rows its route "
+                "cannot carry to Regal are rejected, each with why."
+            )
         if good:
             lines.append(
                 f"Press “Send {good:,} rows” to queue them for account "
-                f"{self.state.sending.account}; the rejected rows are not sent."
+                f"{self.account}; the rejected rows are not sent."
             )
         else:
             lines.append("No row can be sent; fix the file (or the mapping) and try again.")
@@ -227,7 +249,9 @@ class PreviewPage(QWizardPage):
         self.warnings.setText(warnings_text(plan))
         self.bodies.setPlainText(
             "\n\n".join(
-                f"// line {row.line}\n{body_text(row.body)}" for row in plan.good[:PREVIEW_ROWS]
+                # A Segment account's rows as the calls posted to /batch.
+                f"// line {row.line}\n{preview_for_route(plan.route, row.checked)}"
+                for row in plan.good[:PREVIEW_ROWS]
             )
         )
         self.rejected.set_rows(plan.rejected)
@@ -269,7 +293,7 @@ class PreviewPage(QWizardPage):
         queued = sending.submit(
             self,
             plan.prepared(),
-            sending.account,
+            self.account,
             lambda profile: bulk_confirmation(profile, rows, changes, source),
             watch=False,
         )

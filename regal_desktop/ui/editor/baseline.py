@@ -17,7 +17,14 @@ from typing import Any, Literal
 from regal_desktop.domain.consent import CONSENT_WORDS, format_point
 from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel, ConsentState
 from regal_desktop.domain.normalise import normalise_email, normalise_phone, parse_timestamp
-from regal_desktop.ui.editor.draft import Consent, Draft, TypedRow, typed_value
+from regal_desktop.ui.editor.draft import (
+    Consent,
+    Draft,
+    TypedRow,
+    as_object,
+    typed_value,
+    value_at,
+)
 from regal_desktop.ui.editor.fields import FIELDS, Section
 
 PointTable = Literal["phones", "emails"]
@@ -32,17 +39,6 @@ CHANNELS: Mapping[PointTable, tuple[Channel, ...]] = {
 PROFILE_FIELDS = tuple(field for field in FIELDS if field.section is not Section.EVENT)
 
 _AUDIT = ("text", "ip", "source")
-
-
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _at(body: Mapping[str, Any], path: tuple[str, ...]) -> Any:
-    value: Any = body
-    for key in path:
-        value = _object(value).get(key)
-    return value
 
 
 def known_text(value: Any) -> str:
@@ -62,7 +58,7 @@ def field_marks(draft: Draft, baseline: Mapping[str, Any] | None) -> dict[str, s
     marks: dict[str, str] = {}
     for field in PROFILE_FIELDS:
         typed = getattr(draft, field.attribute).strip()
-        known = known_text(_at(baseline, field.path)).strip()
+        known = known_text(value_at(baseline, field.path)).strip()
         if typed and typed != known:
             marks[field.attribute] = known
     return marks
@@ -73,7 +69,7 @@ def known_points(baseline: Mapping[str, Any] | None, table: PointTable) -> dict[
     as the directory matches them)."""
     if baseline is None:
         return {}
-    points = _object(_object(baseline.get("traits")).get(table))
+    points = as_object(as_object(baseline.get("traits")).get(table))
     return points if table == "phones" else {key.lower(): value for key, value in points.items()}
 
 
@@ -99,7 +95,7 @@ def _same_moment(typed: str, known: str) -> bool:
 
 def consent_differs(consent: Consent, known: Any) -> bool:
     """Whether a draft's consent for a channel differs from the known opt-in object."""
-    known_object = _object(known)
+    known_object = as_object(known)
     if consent.state is ConsentState.NO_STATUS:
         return bool(known_object)
     if not isinstance(known_object.get("subscribed"), bool):
@@ -114,7 +110,7 @@ def consent_differs(consent: Consent, known: Any) -> bool:
 
 def known_consent_words(known: Any) -> str:
     """A known opt-in object in words: "Subscribed since 2026-03-12T14:02:00Z"."""
-    known_object = _object(known)
+    known_object = as_object(known)
     subscribed = known_object.get("subscribed")
     if not isinstance(subscribed, bool):
         return CONSENT_WORDS[ConsentState.NO_STATUS]
@@ -195,7 +191,7 @@ def trait_mark(row: TypedRow, baseline: Mapping[str, Any] | None) -> str | None:
     name = row.name.strip()
     if baseline is None or not name:
         return None
-    traits = _object(baseline.get("traits"))
+    traits = as_object(baseline.get("traits"))
     if name not in traits:
         return f"New: Regal does not hold the trait {name} yet"
     value = typed_value(row)

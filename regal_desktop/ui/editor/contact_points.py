@@ -157,7 +157,9 @@ class ContactPointModel(DocumentRowsModel):
         return self.point_check(typed)[0] or typed if typed else ""
 
     def point_check(self, typed: str) -> tuple[str | None, str | None, tuple[str, ...]]:
-        """(normalised, error, warnings) for what the user typed."""
+        """(normalised, error, warnings) for what the user typed; the warnings are risks
+        only ("will be sent as +1…" is information: the cell shows the sent form, and
+        its tooltip what was typed)."""
         raise NotImplementedError
 
     def implied_primary(self) -> int | None:
@@ -295,8 +297,9 @@ class ContactPointModel(DocumentRowsModel):
             problems = [error] if error else list(warnings)
             typed_note = f"Typed as: {typed}" if normalised and normalised != typed else ""
             return "\n".join(p for p in (*problems, typed_note) if p) or None
-        if role == Qt.ItemDataRole.DecorationRole and error:
-            return level_icon(Level.ERROR)
+        if role == Qt.ItemDataRole.DecorationRole and (error or warnings):
+            # As the findings list marks them: an error, or a warning (a risk).
+            return level_icon(Level.ERROR if error else Level.WARNING)
         return None
 
     def setData(
@@ -342,7 +345,7 @@ class PhoneTableModel(ContactPointModel):
 
     def point_check(self, typed: str) -> tuple[str | None, str | None, tuple[str, ...]]:
         result = normalise_phone(typed)
-        return result.e164, result.error, tuple(result.warnings)
+        return result.e164, result.error, result.risks
 
 
 class EmailTableModel(ContactPointModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -261,15 +262,16 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _object(value: Any) -> dict[str, Any]:
+def as_object(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one."""
     return value if isinstance(value, dict) else {}
 
 
-def _at(body: dict[str, Any], path: tuple[str, ...]) -> Any:
+def value_at(body: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     """The value at ``path`` in ``body`` (None where a step is missing or not an object)."""
     value: Any = body
     for key in path:
-        value = _object(value).get(key)
+        value = as_object(value).get(key)
     return value
 
 
@@ -306,9 +308,9 @@ def too_big(raw: Any) -> str | None:
         return None
     counts = []
     for path, what in _ROWS:
-        value = _at(raw, path)
+        value = value_at(raw, path)
         counts.append((len(value) if isinstance(value, dict | list) else 0, what))
-    traits = _object(raw.get("traits"))
+    traits = as_object(raw.get("traits"))
     counts.append((sum(1 for key in traits if key not in STANDARD_TRAITS), "custom traits"))
     count, what = max(counts, key=lambda pair: pair[0])
     if count <= EDITOR_MAX_ROWS:
@@ -322,9 +324,9 @@ def too_big(raw: Any) -> str | None:
 
 def from_body(body: dict[str, Any]) -> Draft:
     """A draft showing a (checked, modern-shape) body; parts the form cannot hold are left out."""
-    traits = _object(body.get("traits"))
+    traits = as_object(body.get("traits"))
     return Draft(
-        **{entry.attribute: _text(_at(body, entry.path)) for entry in FIELDS},
+        **{entry.attribute: _text(value_at(body, entry.path)) for entry in FIELDS},
         traits=tuple(_typed_row(k, v) for k, v in traits.items() if k not in STANDARD_TRAITS),
         phones=tuple(
             PhoneRow(
@@ -334,7 +336,7 @@ def from_body(body: dict[str, Any]) -> Draft:
                 voice=_consent(p.get("voiceOptIn")),
                 sms=_consent(p.get("smsOptIn")),
             )
-            for number, p in _object(traits.get("phones")).items()
+            for number, p in as_object(traits.get("phones")).items()
             if isinstance(p, dict)
         ),
         emails=tuple(
@@ -344,10 +346,10 @@ def from_body(body: dict[str, Any]) -> Draft:
                 primary=e.get("isPrimary") is True,
                 email=_consent(e.get("emailOptIn")),
             )
-            for address_, e in _object(traits.get("emails")).items()
+            for address_, e in as_object(traits.get("emails")).items()
             if isinstance(e, dict)
         ),
-        properties=tuple(_typed_row(k, v) for k, v in _object(body.get("properties")).items()),
+        properties=tuple(_typed_row(k, v) for k, v in as_object(body.get("properties")).items()),
     )
 
 

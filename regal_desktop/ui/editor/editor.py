@@ -1,9 +1,10 @@
 """The editor: one contact being edited, its form on the left and its review on the right.
 
 It owns the document (and its undo stack), the draft file and the autosave, and the
-actions that act on them. It says what happened through signals (``contact_loaded``,
-``send_requested``, ``message``, ``title_changed``); the composition root connects them
-to the window and the send controller.
+actions that act on them (new, open, save and autosave are in ``file_actions``). It says
+what happened through signals (``contact_loaded``, ``send_requested``, ``message``,
+``title_changed``); the composition root connects them to the window and the send
+controller.
 """
 
 from __future__ import annotations
@@ -17,40 +18,30 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QMenu, QSplitter, QWidget
 
 from regal_desktop.domain.check import Checked, check
-from regal_desktop.domain.consent import format_point
 from regal_desktop.domain.findings import Finding, Level
-from regal_desktop.domain.model import body_text
-from regal_desktop.domain.profile import display_key
 from regal_desktop.services.accounts import AccountProfile
 from regal_desktop.services.checking import check_known
 from regal_desktop.services.consent_texts import ConsentTemplate
 from regal_desktop.services.known import known_with_sources
-from regal_desktop.services.payload_files import PayloadFileError, iter_payloads
 from regal_desktop.services.routes import route_preview, with_route
 from regal_desktop.store.requests import EVERY_CHANGE, ChangeNote, RequestRow
-from regal_desktop.store.settings import DEFAULT_EVENT_SOURCE
 from regal_desktop.ui.editor.contact_form import ContactForm
 from regal_desktop.ui.editor.document import ContactDocument
-from regal_desktop.ui.editor.draft import input_findings, left_out, too_big
-from regal_desktop.ui.editor.draft_files import (
-    Autosave,
-    DraftFileError,
-    RecentFiles,
-    write_atomically,
-)
-from regal_desktop.ui.editor.evidence import draft_evidence, wording_findings
+from regal_desktop.ui.editor.draft import input_findings, too_big
+from regal_desktop.ui.editor.draft_files import Autosave, RecentFiles
+from regal_desktop.ui.editor.evidence import WordingCheck
+from regal_desktop.ui.editor.file_actions import FileActions
 from regal_desktop.ui.editor.replacing import Replacements
 from regal_desktop.ui.editor.send_job import SendJob
 from regal_desktop.ui.editor.undo_keys import DocumentUndoKeys
 from regal_desktop.ui.review.findings import path_parts
 from regal_desktop.ui.review.pane import ReviewPane
 from regal_desktop.ui.shell.context import WindowContext
-from regal_desktop.ui.shell.dialogs import SaveChoice
 
 _AUTOSAVE_MS = 10_000
 
 
-class Editor(QSplitter):
+class Editor(FileActions, QSplitter):
     """The contact form beside its review (preview, findings, profile after send)."""
 
     #: The account Send goes to (``set_account``); None checks for Regal's API.
@@ -86,6 +77,8 @@ class Editor(QSplitter):
         self._known_sources: dict[int, dict[tuple[str, str], str]] = {}
         #: A blank contact shows no findings until something is typed or Send is tried.
         self._quiet = False
+        #: The wording warnings, re-checked only for the rows an edit changed.
+        self._wordings = WordingCheck()
         #: The last request sent from here, until Regal answers it.
         self.job = SendJob(self.document, self.review)
         #: Numbers and addresses replaced with Replace… in this contact.
@@ -166,16 +159,6 @@ class Editor(QSplitter):
         self.recent_menu = QMenu("Open &recent", self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        paths = self.recent.paths()
-        for path in paths:
-            action = self.recent_menu.addAction(path.name)
-            action.setToolTip(str(path))
-            action.triggered.connect(lambda _=False, path=path: self.open_path_asking(path))
-        if not paths:
-            self.recent_menu.addAction("No recent files").setEnabled(False)
-
     # -- review ----------------------------------------------------------------------
 
     def refresh_review(self) -> None:
@@ -191,7 +174,7 @@ class Editor(QSplitter):
         findings = (
             *checked.findings,
             *input_findings(self.document.draft),
-            *wording_findings(
+            *self._wordings.findings(
                 self.document.draft, self.form.consent.templates, self.context.region
             ),
         )
@@ -308,107 +291,9 @@ class Editor(QSplitter):
         if said:
             self.message.emit(said, 15_000)
 
-    @property
-    def origin(self) -> str:
-        """Where the contact came from, for the outbox: its file, or "editor"."""
-        return str(self.path) if self.path else "editor"
-
-    # -- files -----------------------------------------------------------------------
-
-    @property
-    def document_name(self) -> str:
-        """The file name; without a file, the contact's name, else its primary phone,
-        e-mail or userId; "Untitled contact" for a blank one."""
-        if self.path:
-            return self.path.name
-        raw = self.document.to_raw()
-        traits = raw.get("traits") or {}
-        parts = (traits.get("firstName"), traits.get("lastName"))
-        name = " ".join(str(part).strip() for part in parts if isinstance(part, str))
-        if name.strip():
-            return name.strip()
-        try:
-            key = display_key(raw)
-        except (AttributeError, TypeError):  # a half-typed draft of the wrong shape
-            key = ""
-        return format_point(key) if key else "Untitled contact"
-
-    def _emit_title(self) -> None:
-        self.title_changed.emit(self.document_name, self.document.is_modified)
-
-    def maybe_save(self) -> bool:
-        """Ask to save a modified contact; False when the user cancels."""
-        if not self.document.is_modified:
-            return True
-        choice = self.context.dialogs.ask_save_changes(self, self.document_name)
-        if choice is SaveChoice.SAVE:
-            return self.save()
-        return choice is SaveChoice.DISCARD
-
-    def blank_payload(self) -> dict[str, Any]:
-        """A new contact: empty but for the default event source from the settings."""
-        source = self.context.app.store.settings.read(DEFAULT_EVENT_SOURCE)
-        return {"eventSource": source} if source else {}
-
-    def new_contact(self) -> None:
-        """Start a blank contact (asking to save the current one first)."""
-        if self.maybe_save():
-            self.show_payload(self.blank_payload(), None)
-            self.focus_first_field()
-            self.message.emit("New contact", 3000)
-
     def focus_first_field(self) -> None:
         """Put the keyboard in User ID, where a contact starts (at start-up, after New)."""
         self.form.edits["user_id"].setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def open_dialog(self) -> None:
-        """Ask for a payload file and open it."""
-        if not self.maybe_save():
-            return
-        folder = self.path.parent if self.path else Path.home()
-        path = self.context.dialogs.ask_open_path(self, folder)
-        if path is not None:
-            self.open_path(path)
-
-    def open_path_asking(self, path: Path) -> None:
-        """Open ``path`` after asking to save the current contact."""
-        if self.maybe_save():
-            self.open_path(path)
-
-    def open_path(self, path: Path) -> bool:
-        """Load a payload file into the form; errors are shown, never raised."""
-        dialogs = self.context.dialogs
-        try:
-            # The first payload, read alone: a big JSON-lines file is not read through.
-            first = next(iter_payloads(path), None)
-        except PayloadFileError as exc:
-            dialogs.show_error(self, "Cannot open file", str(exc))
-            return False
-        if first is None:
-            dialogs.show_error(self, "Cannot open file", f"{path}: has no payload.")
-            return False
-        raw = first.raw
-        if not isinstance(raw, dict):
-            message = f"{path}: a payload must be a JSON object {{...}}."
-            dialogs.show_error(self, "Cannot open file", message)
-            return False
-        if not self.show_payload(raw, path):
-            return False
-        original = check(raw, region=self.context.region)
-        self.recent.add(path)
-        kept = check(self.document.to_raw(), region=self.context.region)
-        if kept.text != original.text:
-            parts = left_out(original.body, kept.body)
-            listed = "\n".join(f"• {part}" for part in parts[:8])
-            more = f"\n… and {len(parts) - 8} more" if len(parts) > 8 else ""
-            dialogs.show_warning(
-                self,
-                "Some parts were left out",
-                f"{path.name} has parts the form cannot hold; they were left out. Compare "
-                f"the preview with the file before saving.\n\n{listed}{more}".rstrip(),
-            )
-        self.message.emit(f"Opened {path}", 5000)
-        return True
 
     def show_payload(self, raw: dict[str, Any], path: Path | None, modified: bool = False) -> bool:
         """Put ``raw`` in the form (no prompt: callers ask to save first); False, with a
@@ -441,57 +326,6 @@ class Editor(QSplitter):
         self._emit_title()
         self.contact_loaded.emit()
         return True
-
-    def save(self) -> bool:
-        """Save the draft to its file (asking where if it has none); True when saved."""
-        if self.path is None:
-            return self.save_as()
-        return self._write(self.path)
-
-    def save_as(self) -> bool:
-        """Ask where to save the draft and save it there."""
-        suggested = self.path or Path.home() / "contact.json"
-        path = self.context.dialogs.ask_save_path(self, suggested)
-        return path is not None and self._write(path)
-
-    def _write(self, path: Path) -> bool:
-        try:
-            write_atomically(path, body_text(self.document.to_raw()) + "\n")
-        except DraftFileError as exc:
-            self.context.dialogs.show_error(self, "Cannot save draft", str(exc))
-            return False
-        self.path = path
-        self.document.mark_saved()
-        self.autosave.clear()
-        self.recent.add(path)
-        self._emit_title()
-        self.message.emit(f"Saved {path}", 5000)
-        return True
-
-    # -- autosave --------------------------------------------------------------------
-
-    def autosave_now(self) -> None:
-        """Keep a copy of a modified contact so a crash loses at most a few seconds."""
-        if not self.document.is_modified:
-            return
-        try:
-            evidence = draft_evidence(self.document.draft)
-            self.autosave.save(self.document.to_raw(), self.path, self.context.clock(), evidence)
-        except DraftFileError as exc:
-            self.message.emit(f"Autosave failed: {exc}", 10000)
-
-    def offer_autosave(self) -> None:
-        """If a contact was left unsaved last time, offer to restore it."""
-        saved = self.autosave.load()
-        if saved is None:
-            return
-        raw, source, when = saved
-        if self.context.dialogs.ask_restore_autosave(self, when):
-            self.show_payload(raw, source, modified=True)
-            self.document.restore_evidence(self.autosave.evidence())
-            self.message.emit("Restored the autosaved contact", 5000)
-        else:
-            self.autosave.clear()
 
     # -- the window's life ---------------------------------------------------------------
 

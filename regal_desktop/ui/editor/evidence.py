@@ -9,6 +9,7 @@ opt-out method and time, and the wording's name and version, go to the history a
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -123,30 +124,90 @@ def with_evidence(draft: Draft, saved: Any) -> Draft:
     )
 
 
-def wording_findings(
-    draft: Draft, templates: Iterable[ConsentTemplate], region: str = "US"
+@functools.lru_cache(maxsize=2048)
+def cached_wording_problem(
+    text: str, channel: Channel, templates: tuple[ConsentTemplate, ...]
+) -> str | None:
+    """``wording_problem`` remembered by (words, channel, wordings): the words of a
+    contact's consents are few and repeat, and each keystroke asks again."""
+    return wording_problem(text, channel, templates)
+
+
+def _point_wordings(
+    table: str, point: PhoneRow | EmailRow, templates: tuple[ConsentTemplate, ...], region: str
 ) -> list[Finding]:
-    """A warning for each consent whose words do not fit its channel (an SMS wording on
-    voice), in the user's words, at the consent text's path."""
-    listed = list(templates)
+    """The wording warnings of one phone or e-mail row (see ``wording_findings``)."""
+    typed = _typed(point)
+    if not typed:
+        return []
+    channels = PHONE_CHANNELS if isinstance(point, PhoneRow) else EMAIL_CHANNELS
     found: list[Finding] = []
-    for table, point, channel, consent in _consents(draft):
-        if consent.state is ConsentState.NO_STATUS or not _typed(point):
+    for channel in channels:
+        consent: Consent = getattr(point, channel.value)
+        if consent.state is ConsentState.NO_STATUS:
             continue
-        problem = wording_problem(consent.text, channel, listed)
+        problem = cached_wording_problem(consent.text, channel, templates)
         if problem is None:
             continue
         key = point_key(point, region)
         label = point.label.strip()
-        who = format_point(key) if key else _typed(point)
+        who = format_point(key) if key else typed
         where = f"{label} {who}" if label else who
         found.append(
             warning(
-                ["traits", table, _typed(point), channel.field, "text"],
+                ["traits", table, typed, channel.field, "text"],
                 f"{where}, {channel.label} consent: {problem}",
             )
         )
     return found
 
 
-__all__ = ["change_notes", "draft_evidence", "note_for", "with_evidence", "wording_findings"]
+def wording_findings(
+    draft: Draft, templates: Iterable[ConsentTemplate], region: str = "US"
+) -> list[Finding]:
+    """A warning for each consent whose words do not fit its channel (an SMS wording on
+    voice), in the user's words, at the consent text's path."""
+    return WordingCheck().findings(draft, templates, region)
+
+
+class WordingCheck:
+    """``wording_findings`` of one editor's successive drafts at the cost of the rows that
+    changed: an edit makes a new draft sharing its untouched rows (``draft.Draft``), so
+    the findings of a row are kept while the row object is the same (a keystroke in a
+    name re-checks nothing; one in a consent text, that row)."""
+
+    def __init__(self) -> None:
+        self._templates: tuple[ConsentTemplate, ...] = ()
+        self._region = ""
+        # id(row) -> (the row, its findings); the row is kept so its id is never reused.
+        self._rows: dict[int, tuple[PhoneRow | EmailRow, list[Finding]]] = {}
+
+    def findings(
+        self, draft: Draft, templates: Iterable[ConsentTemplate], region: str = "US"
+    ) -> list[Finding]:
+        """The wording warnings of ``draft``, phones first, as ``wording_findings``."""
+        listed = tuple(templates)
+        if listed != self._templates or region != self._region:
+            self._templates, self._region, self._rows = listed, region, {}
+        kept, rows = self._rows, {}
+        found: list[Finding] = []
+        for table, points in (("phones", draft.phones), ("emails", draft.emails)):
+            for point in points:
+                entry = kept.get(id(point))
+                if entry is None or entry[0] is not point:
+                    entry = (point, _point_wordings(table, point, listed, region))
+                rows[id(point)] = entry
+                found += entry[1]
+        self._rows = rows
+        return found
+
+
+__all__ = [
+    "WordingCheck",
+    "cached_wording_problem",
+    "change_notes",
+    "draft_evidence",
+    "note_for",
+    "with_evidence",
+    "wording_findings",
+]

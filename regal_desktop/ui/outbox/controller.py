@@ -91,6 +91,8 @@ class SendController(QObject):
     stopped = Signal(str)
     fixing_changed = Signal(object)  # the request id being fixed, or None
     account_changed = Signal(str)
+    #: The window is going: no more reports will come, and the store may close next.
+    shut_down = Signal()
 
     def __init__(
         self,
@@ -171,29 +173,20 @@ class SendController(QObject):
         known = self.contact.known
         queued = self.submit(
             self._parent,
-            [Prepared(self.contact.origin, checked, self.contact.send_notes())],
+            [
+                Prepared(
+                    self.contact.origin,
+                    checked,
+                    self.contact.send_notes(),
+                    retires=self.contact.retired_points(),
+                )
+            ],
             self.account,
             lambda profile: build_confirmation(profile, checked.body, known),
         )
         if queued is not None:
-            self._record_retired(queued.ids[0])
             self.contact.sent(queued.ids[0])
             self._say(f"Queued request {queued.ids[0]} for {self.account}", 10_000)
-
-    def _record_retired(self, request_id: int) -> None:
-        """Remember the points this request retires (Contacts shows them as retired)."""
-        retired = self.contact.retired_points()
-        request = self.app.store.outbox.get(request_id) if retired else None
-        if request is None:
-            return
-        try:
-            for key, reason in retired.items():
-                self.app.store.revocations.retire(key, request_id, reason, request.created_at)
-        except QUEUE_ERRORS as exc:
-            self._say(
-                f"Request {request_id} is queued, but its retired points were not recorded: {exc}",
-                30_000,
-            )
 
     def _send_fix(self, fixing: int, checked: Checked) -> None:
         """Replace request ``fixing`` by the edited body, after the same questions."""
@@ -419,8 +412,10 @@ class SendController(QObject):
     # -- closing ---------------------------------------------------------------------------
 
     def shutdown(self) -> None:
-        """Stop every delivery after its requests in flight and wait for the threads."""
+        """Stop every delivery after its requests in flight and wait for the threads;
+        ``shut_down`` tells the views that read the store on its reports to stop."""
         self._closed = True
+        self.shut_down.emit()
         self._again.clear()
         for thread in self._runs.values():
             thread.request_stop()

@@ -56,6 +56,16 @@ def left_out_lines(left_out: Sequence[tuple[str, str, Channel]]) -> list[str]:
     ]
 
 
+def _note_edit(name: str, accessible: str, placeholder: str) -> QLineEdit:
+    """A line for evidence typed beside Send (kept in the history, never sent)."""
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(True)
+    return edit
+
+
 class ReviewPane(QWidget):
     """What will be sent, what is wrong with it, and what Regal will hold afterwards."""
 
@@ -85,16 +95,20 @@ class ReviewPane(QWidget):
         self.left_out.setObjectName("leftOutNote")
         self.left_out.setWordWrap(True)
         self.left_out.setVisible(False)
-        self.reason = QLineEdit()
-        self.reason.setObjectName("reasonEdit")
-        self.reason.setAccessibleName("Reason for change")
-        self.reason.setPlaceholderText("optional; kept in the history, not sent")
-        self.reason.setClearButtonEnabled(True)
-        self.proof = QLineEdit()
-        self.proof.setObjectName("proofEdit")
-        self.proof.setAccessibleName("Proof: recording id, ticket or URL")
-        self.proof.setPlaceholderText("recording id, ticket or URL; not sent")
-        self.proof.setClearButtonEnabled(True)
+        self.reason = _note_edit(
+            "reasonEdit", "Reason for change", "optional; kept in the history, not sent"
+        )
+        self.proof = _note_edit(
+            "proofEdit",
+            "Proof: recording id, ticket or URL",
+            "recording id, ticket or URL; not sent",
+        )
+        self.restate = QCheckBox("Restate consent")
+        self.restate.setObjectName("restateCheck")
+        self.restate.setToolTip(
+            "Send consent objects even where Regal already holds the same (this send only); "
+            "they are recorded as restatements, not as changes"
+        )
         notes = QFormLayout()
         notes.setContentsMargins(0, 0, 0, 0)
         notes.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -103,12 +117,9 @@ class ReviewPane(QWidget):
         proof_label.setBuddy(self.proof)
         notes.addRow(reason_label, self.reason)
         notes.addRow(proof_label, self.proof)
-        self.restate = QCheckBox("Restate consent")
-        self.restate.setObjectName("restateCheck")
-        self.restate.setToolTip(
-            "Send consent objects even where Regal already holds the same (this send only); "
-            "they are recorded as restatements, not as changes"
-        )
+        # A choice for this send, like the reason and proof; the row with Send keeps room
+        # for the status, which says why Send is greyed out.
+        notes.addRow("", self.restate)
         #: Regal's answer to the last request sent from here, until the next edit.
         self.answer = QLabel()
         self.answer.setObjectName("sendAnswer")
@@ -117,7 +128,6 @@ class ReviewPane(QWidget):
         self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.answer.setVisible(False)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.restate)
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.send_button)
         layout = QVBoxLayout(self)

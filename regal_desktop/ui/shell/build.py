@@ -22,6 +22,7 @@ from regal_desktop.services.accounts import AccountError
 from regal_desktop.services.clock import local_now
 from regal_desktop.services.confirmation import session_only
 from regal_desktop.services.consent_texts import ConsentTemplate, consent_templates
+from regal_desktop.services.live import watch_other_desks
 from regal_desktop.ui.editor.editor import Editor
 from regal_desktop.ui.outbox.account_bar import AccountBar, DeliveryStatus, WelcomeBanner
 from regal_desktop.ui.outbox.controller import SendController
@@ -195,6 +196,7 @@ def _connect_signals(desk: Desk) -> None:
     refresh_outbox = Throttle(desk.outbox.refresh, _OUTBOX_REFRESH_MS, desk.outbox)
     sending.progress.connect(refresh_outbox)
     window.closing.connect(refresh_outbox.cancel)
+    sending.shut_down.connect(refresh_outbox.cancel)  # a report queued before the end
 
     # The store changed: every view that shows it reads again.
     def store_changed(what: What) -> None:
@@ -207,6 +209,10 @@ def _connect_signals(desk: Desk) -> None:
             editor.form.consent.set_templates(consent_templates(desk.app.store.settings))
 
     desk.changes.changed.connect(store_changed)
+    # Other desks' changes to the team store (PostgreSQL) reach the views the same way.
+    live = watch_other_desks(desk.app.database, desk.changes.from_other_desks)
+    if live is not None:
+        window.closing.connect(live.stop)
     application = QCoreApplication.instance()
     if application is not None:
         application.aboutToQuit.connect(sending.shutdown)

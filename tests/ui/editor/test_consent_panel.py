@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -15,17 +14,17 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QTableView,
 )
 from pytestqt.qtbot import QtBot
 
 from regal_desktop.domain.model import Channel, ConsentState
 from regal_desktop.store.requests import ChangeNote
-from regal_desktop.ui.editor.consent_panel import CUSTOM_WORDS
+from regal_desktop.ui.editor.consent_channel import CUSTOM_WORDS
 from regal_desktop.ui.editor.draft import Consent
 from regal_desktop.ui.editor.editor import Editor
 from regal_desktop.ui.editor.known import readable_time
 from tests.helpers.desk import TEMPLATES, Desk
+from tests.helpers.editor_widgets import add_phone, child, click
 
 PHONE = "+19545582399"
 CALLS = TEMPLATES[0].text
@@ -58,29 +57,6 @@ def open_known(qtbot: QtBot, editor: Editor) -> None:
     editor.forget_known_profiles()
     editor.show_payload(known_body(), None)
     qtbot.waitUntil(lambda: editor.document.baseline is not None)
-
-
-def child(editor: Editor, kind: type, name: str) -> Any:
-    widget = editor.findChild(kind, name)
-    assert widget is not None, name
-    return widget
-
-
-def click(qtbot: QtBot, editor: Editor, kind: type, name: str) -> None:
-    """Click a button once the event loop has laid it out (rows appear with a state)."""
-    widget = child(editor, kind, name)
-    qtbot.waitUntil(lambda: widget.isVisible() and widget.height() > 0)
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
-
-
-def add_phone(qtbot: QtBot, editor: Editor, typed: str) -> None:
-    click(qtbot, editor, QPushButton, "addPhoneButton")
-    view = child(editor, QTableView, "phonesView")
-    cell = QApplication.focusWidget()
-    assert isinstance(cell, QLineEdit) and cell.parent() is view.viewport()
-    qtbot.keyClicks(cell, typed)
-    qtbot.keyClick(cell, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: editor.document.draft.phones[-1].number == typed)
 
 
 def consent(editor: Editor, channel: Channel) -> Consent:

@@ -25,6 +25,7 @@ from regal_desktop.domain.model import Channel, ConsentState, body_text
 from regal_desktop.ui.editor.contact_points import PRIMARY
 from regal_desktop.ui.editor.editor import Editor
 from tests.helpers.desk import Desk
+from tests.helpers.editor_widgets import add_phone
 
 
 def preview_text(editor: Editor) -> str:
@@ -50,19 +51,6 @@ def line_edit(editor: Editor, name: str) -> QLineEdit:
     edit = editor.findChild(QLineEdit, name)
     assert edit is not None, name
     return edit
-
-
-def add_phone(qtbot: QtBot, editor: Editor, typed: str) -> int:
-    """Click "Add phone", type the number into the cell editor and press Enter."""
-    qtbot.mouseClick(editor.findChild(QPushButton, "addPhoneButton"), Qt.MouseButton.LeftButton)
-    view = editor.findChild(QTableView, "phonesView")
-    cell = QApplication.focusWidget()
-    assert isinstance(cell, QLineEdit) and cell.parent() is view.viewport()
-    qtbot.keyClicks(cell, typed)
-    qtbot.keyClick(cell, Qt.Key.Key_Return)
-    # The delegate commits from the event loop, as it does for a person typing.
-    qtbot.waitUntil(lambda: editor.document.draft.phones[-1].number == typed)
-    return view.currentIndex().row()
 
 
 def test_typing_each_kind_of_field_shows_in_preview(qtbot: QtBot, editor: Editor) -> None:

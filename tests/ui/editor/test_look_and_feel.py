@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QPoint, QRect, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QComboBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -146,3 +146,20 @@ def test_consent_follows_the_selection_after_removing_an_email(desk: Desk, remov
     assert left == ("emails", min(removed, 1))
     title = desk.editor.form.findChild(QWidget, "consentGroup").title()
     assert emails.model.index(left[1], 0).data() in title
+
+
+def test_send_shares_its_row_with_the_status_alone(qtbot: QtBot, desk: Desk) -> None:
+    desk.window.resize(1024, 700)
+    desk.editor.show_payload({"userId": "u-1", "traits": {"phones": {"+144455555555": {}}}}, None)
+    review = desk.editor.review
+    qtbot.waitUntil(lambda: "fix the errors" in review.status.text())
+
+    def box(widget: QWidget) -> QRect:
+        return QRect(widget.mapTo(review, QPoint(0, 0)), widget.size())
+
+    send, status, restate = box(review.send_button), box(review.status), box(review.restate)
+    # Restate consent is a choice for this send, under Reason and Proof; the status says
+    # on one line, beside Send, why Send is greyed out.
+    assert restate.bottom() < send.top() and restate.left() == box(review.proof).left()
+    assert status.top() <= send.center().y() <= status.bottom()
+    assert status.width() >= review.status.fontMetrics().horizontalAdvance(review.status.text())

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from regal_desktop.domain.findings import Level
 from regal_desktop.domain.model import Channel, ConsentState
 from regal_desktop.ui.editor.contact_points import (
     BODY_KEY_ROLE,
@@ -21,6 +22,7 @@ from regal_desktop.ui.editor.contact_points import (
 from regal_desktop.ui.editor.document import ContactDocument
 from regal_desktop.ui.editor.draft import Consent, Draft, EmailRow, PhoneRow, TypedRow, ValueType
 from regal_desktop.ui.editor.typed_rows import CustomTraitsModel
+from regal_desktop.ui.shell.icons import level_icon
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=timezone(timedelta(hours=1)))
 
@@ -82,6 +84,24 @@ def test_phone_model_shows_e164_and_keeps_what_was_typed(document: ContactDocume
     assert model.index(0, 3).data() == "Subscribed"
     assert model.index(0, 4).data() == "No status"
     assert model.index(2, 0).data(BODY_KEY_ROLE) == "+144455555555"
+
+
+def test_a_number_written_otherwise_is_information_not_a_warning(
+    document: ContactDocument,
+) -> None:
+    document.add_row("phones", PhoneRow("+11115555555"))  # possible, but not assigned
+    model = PhoneTableModel(document)
+    work = model.index(1, POINT).data(Qt.ItemDataRole.ToolTipRole)
+    # "will be sent as +1…" is information, as in the findings: no mark, no warning line.
+    assert model.index(1, POINT).data(Qt.ItemDataRole.DecorationRole) is None
+    assert "will be sent as" not in work and "Typed as: 305 555 0142" in work
+    unassigned = model.index(3, POINT)
+    assert "not in an assigned range" in unassigned.data(Qt.ItemDataRole.ToolTipRole)
+    icon = unassigned.data(Qt.ItemDataRole.DecorationRole)
+    warning = level_icon(Level.WARNING).pixmap(16).toImage()
+    assert icon is not None and icon.pixmap(16).toImage() == warning
+    error = model.index(2, POINT).data(Qt.ItemDataRole.DecorationRole).pixmap(16).toImage()
+    assert error == level_icon(Level.ERROR).pixmap(16).toImage() != warning
 
 
 def test_setting_primary_clears_the_others_in_one_undo_step(

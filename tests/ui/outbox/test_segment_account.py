@@ -11,18 +11,13 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
-from regal_desktop.context import open_context
-from regal_desktop.domain.segment import SEGMENT_ENDPOINT, SEGMENT_EU_ENDPOINT
-from regal_desktop.services.accounts import AccountProfile
+from regal_desktop.domain.segment import SEGMENT_EU_ENDPOINT
 from tests.helpers.desk import Desk
+from tests.helpers.segment import CONSENT, NUMBER, add_segment
+from tests.helpers.servers import SegmentServer, segment_server
 
-NUMBER = "+19545582399"
-CONSENT = {
-    "subscribed": True,
-    "timestamp": "2020-08-25T21:23:43Z",
-    "ip": "172.16.254.1",
-    "text": "I agree to receive marketing texts",
-}
+__all__ = ["segment_server"]  # the fixture, for pytest
+
 JANE: dict[str, Any] = {
     "userId": "u-7",
     "traits": {
@@ -30,15 +25,6 @@ JANE: dict[str, Any] = {
         "phones": {NUMBER: {"isPrimary": True, "smsOptIn": CONSENT}},
     },
 }
-
-
-def add_segment(name: str = "seg", endpoint: str = SEGMENT_ENDPOINT) -> None:
-    """Save a Segment account before the window opens, as Settings would."""
-    context = open_context()
-    try:
-        context.accounts.save(AccountProfile(name=name, kind="segment", endpoint=endpoint))
-    finally:
-        context.close()
 
 
 def preview(desk: Desk) -> str:
@@ -104,3 +90,32 @@ def test_the_eu_endpoint_shows_a_warning_on_the_badge(
     badge = desk.window.findChild(QLabel, "profileBadge")
     assert badge.text() == "PRODUCTION · eu · Segment ⚠"
     assert "US only" in badge.toolTip()
+
+
+def test_a_fix_of_a_segment_request_is_checked_for_segment_whatever_the_account_bar_shows(
+    qtbot: QtBot, open_desk: Callable[..., Desk], segment_server: SegmentServer
+) -> None:
+    add_segment("seg", segment_server.url)
+    segment_server.answer(400, {"success": False, "message": "invalid batch"})
+    desk = open_desk(JANE)
+    desk.controller.set_account("seg")
+    with qtbot.waitSignal(desk.controller.finished, timeout=10_000):
+        desk.controller.send()
+    store = desk.parts.app.store
+    assert store.outbox.get(1).state == "rejected"  # type: ignore[union-attr]
+
+    desk.controller.set_account("sandbox")  # the bar shows a Regal account now
+    no_ip = copy.deepcopy(JANE)
+    del no_ip["traits"]["phones"][NUMBER]["smsOptIn"]["ip"]
+    desk.controller.contact.show_payload(no_ip, None, modified=True)
+    desk.controller.set_fixing(1)
+    assert desk.editor.errors == []  # Regal would take it
+    desk.controller.send()
+
+    assert desk.dialogs.errors == [
+        "Nothing was queued: the fix of request 1 goes through Segment: SMS opt-in for "
+        "+1 954-558-2399 has no ip: Regal's Segment destination requires the IP address "
+        "consent was given from when opting in from a server"
+    ]
+    assert [r.id for r in store.outbox.pending()] == [1]  # only the rejected original
+    assert desk.controller.fixing == 1  # still fixing it

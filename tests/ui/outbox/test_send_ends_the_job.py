@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from regal_desktop.delivery.report import Progress
 from regal_desktop.domain.model import Channel, ConsentState
 from tests.helpers.desk import Desk, add_profile
 from tests.helpers.known import MOBILE, open_known, retype
@@ -147,3 +148,20 @@ def test_a_rejected_send_shows_the_answer_and_stays_unsaved(
     assert f"request {request_id}" in answer.text()
     assert "HTTP 400" in answer.text() and "not an allowed name" in answer.text()
     assert desk.editor.document.is_modified  # not accepted: the draft prompt stays
+
+
+def test_no_outbox_refresh_reads_the_store_after_shutdown(qtbot: QtBot, desk: Desk) -> None:
+    """A delivery report queued before the window went must not read a closed store."""
+    reads: list[int] = []
+    model = desk.parts.outbox.model
+    original = model.refresh
+    model.refresh = lambda: (reads.append(1), original())[1]  # type: ignore[method-assign]
+    report = Progress(delivered=1, rejected=0, held=0, retrying=0, queued=1, in_flight=0)
+    # Two reports within the throttle's interval: the second leaves a refresh pending.
+    desk.controller.progress.emit(report)
+    desk.controller.progress.emit(report)
+    assert reads == [1]
+    desk.controller.shutdown()
+    desk.controller.progress.emit(report)  # one more, queued before the end
+    qtbot.wait(400)  # longer than the throttle's interval
+    assert reads == [1]
