@@ -28,7 +28,7 @@ from regal_desktop.services.payload_files import (
     read_payloads,
 )
 from regal_desktop.store import StoreError
-from regal_desktop.store.db import is_busy
+from regal_desktop.store.db import NOTHING_CHANGED, is_busy
 
 OK, PROBLEM, USAGE = 0, 1, 2
 
@@ -181,9 +181,21 @@ class ProgressLine:
         self.stream = sys.stderr if stream is None else stream
         self.enabled = self.stream.isatty()
         self._last = 0.0
+        self._store_down = ""  # the outage already said
 
     def __call__(self, progress: Progress) -> None:
-        """Show ``progress`` (at most ten times a second)."""
+        """Show ``progress`` (at most ten times a second); a team database that stopped
+        answering is said once, on a line of its own, terminal or not."""
+        if bool(progress.store_down) != bool(self._store_down):  # once per outage
+            self._store_down = progress.store_down
+            if progress.store_down:
+                reason = progress.store_down.removesuffix(NOTHING_CHANGED)
+                lead = "\n" if self.enabled and self._last else ""  # after the progress line
+                self.stream.write(
+                    f"{lead}regal-desktop: {reason}; delivery waits for it and goes on when "
+                    "it is back (nothing is lost)\n"
+                )
+                self.stream.flush()
         now = time.monotonic()
         if not self.enabled or now - self._last < 0.1:
             return

@@ -33,8 +33,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from regal_desktop.delivery.endpoint import DEFAULT_RATE, REGAL_LIMIT
+from regal_desktop.delivery.waits import STORE_PATIENCE
 from regal_desktop.store import Location, Store, open_store
-from regal_desktop.store.db import is_busy
+from regal_desktop.store.db import DatabaseUnreachable, is_busy
 from regal_desktop.store.slots import CLOCK_SET_BACK, SendSchedule
 
 
@@ -237,6 +238,7 @@ class SharedRateLimiter:
         if self._store is None:
             self._store = open_store(self._db_path)
         schedule = SendSchedule(self._store.conn)
+        started = time.monotonic()
         while True:
             try:
                 # In the store's time (another computer's clock may be off), then in ours;
@@ -248,6 +250,12 @@ class SharedRateLimiter:
                 now = self._clock() + offset
                 times = schedule.reserve(self.profile, self.batch, self.spacing, now)
                 return [moment - offset for moment in times]
+            except DatabaseUnreachable:
+                # The team database stopped answering: nothing is sent until it is back
+                # (the sender says so, and gives up after ``STORE_PATIENCE``).
+                if self._closing.is_set() or time.monotonic() - started >= STORE_PATIENCE:
+                    raise
+                time.sleep(0.5)
             except sqlite3.OperationalError as exc:
                 if not is_busy(exc) or self._closing.is_set():
                     raise

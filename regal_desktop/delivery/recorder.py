@@ -18,11 +18,13 @@ import asyncio
 import contextlib
 import dataclasses
 import sqlite3
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from regal_desktop.delivery.keys import scrub
+from regal_desktop.delivery.waits import STORE_PATIENCE
 from regal_desktop.store import Location, Store, open_store
-from regal_desktop.store.db import is_busy
+from regal_desktop.store.db import DatabaseUnreachable, is_busy
 from regal_desktop.store.outbox import AttemptResult
 
 #: How long (seconds) to keep trying to write outcomes while the database is locked.
@@ -45,6 +47,9 @@ class Recorder:
         self._has_work = asyncio.Event()
         self._full = asyncio.Event()
         self._closing = False
+        #: Called with the reason while the team database cannot be reached, and with ""
+        #: once it can again (the sender tells the user).
+        self.on_store: Callable[[str], None] = lambda _reason: None
 
     async def add(self, result: AttemptResult) -> None:
         """Queue ``result`` and return once it is committed (or raise if writing failed).
@@ -120,7 +125,17 @@ class Recorder:
             while True:
                 try:
                     await loop.run_in_executor(self._thread, self._record, results)
+                    if waited:
+                        self.on_store("")
                     break
+                except DatabaseUnreachable as exc:
+                    # The team database stopped answering: the outcomes wait here (the
+                    # requests stay 'sending' there) until it is back.
+                    if waited >= STORE_PATIENCE:
+                        raise
+                    self.on_store(str(exc))
+                    await asyncio.sleep(1.0)
+                    waited += 1.0
                 except sqlite3.OperationalError as exc:
                     # Another program holds the database: these outcomes must still be
                     # written (else they are sent again), so wait a while for it.

@@ -26,6 +26,9 @@ class Progress:
     retrying: int
     queued: int
     in_flight: int
+    #: Why delivery waits for the store ("the team database at ... is not reachable"),
+    #: "" while it can be written: the answers wait in memory, nothing is lost.
+    store_down: str = ""
 
 
 @dataclass

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import math
 import sqlite3
@@ -32,10 +33,15 @@ from regal_desktop.delivery.keys import UnusableKey
 from regal_desktop.delivery.ratelimit import SharedRateLimiter
 from regal_desktop.delivery.recorder import Recorder
 from regal_desktop.delivery.report import Progress, Summary
-from regal_desktop.delivery.waits import DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT, attempt_timeout
+from regal_desktop.delivery.waits import (
+    DEFAULT_MAX_WAIT,
+    DEFAULT_TIMEOUT,
+    STORE_PATIENCE,
+    attempt_timeout,
+)
 from regal_desktop.store import Location, open_store
 from regal_desktop.store.claimers import HEARTBEAT, is_claimer_alive, this_claimer
-from regal_desktop.store.db import StoreError, is_busy, utc_now
+from regal_desktop.store.db import DatabaseUnreachable, StoreError, is_busy, utc_now
 from regal_desktop.store.outbox import AttemptResult, Claimed, Outbox, Outcome
 from regal_desktop.store.states import RequestState
 
@@ -119,6 +125,20 @@ class Sender:
         self._moved: set[int] = set()  # held: queued for another endpoint than this run's
         self._halt = asyncio.Event()
         self._wake = asyncio.Event()
+        self._store_down = ""  # why the team database cannot be reached, "" while it can
+        self._last = Progress(0, 0, 0, 0, 0, 0)  # the last counts read
+        self._store_down_since: float | None = None
+
+    def _store(self, reason: str) -> None:
+        """The team database stopped answering (``reason``), or answers again (``""``):
+        delivery waits for it, holding what it has, and says so once per outage."""
+        if reason and not self._store_down:
+            log.warning("delivery waits for the database: %s", reason)
+            self._store_down_since = time.monotonic()
+        elif not reason and self._store_down:
+            log.warning("the database answers again: delivery goes on")
+            self._store_down_since = None
+        self._store_down = reason
 
     def request_stop(self) -> None:
         """Stop after the requests in flight; safe to call from any thread, even before
@@ -161,6 +181,7 @@ class Sender:
         # One schedule per account for every sender of it, here or in another process.
         limiter = SharedRateLimiter(self.db_path, target.profile, target.rate)
         recorder = Recorder(self.db_path, batch=max(1, target.workers // 2), key=target.key)
+        recorder.on_store = self._store
         queue: asyncio.Queue[Claimed | None] = asyncio.Queue()
         watchers = [
             asyncio.create_task(self._report(outbox)),
@@ -230,41 +251,58 @@ class Sender:
         return self.target.workers
 
     async def _feed(self, outbox: Outbox, queue: asyncio.Queue[Claimed | None]) -> None:
-        """Keep about ``_backlog()`` requests ready, until the profile has nothing pending."""
+        """Keep about ``_backlog()`` requests ready, until the profile has nothing pending.
+
+        A team database that stops answering is waited for (``STORE_PATIENCE``): what is
+        queued waits there, and the outcomes in hand wait in the recorder."""
+        while not self._halt.is_set():
+            try:
+                if await self._feed_once(outbox, queue):
+                    return
+            except DatabaseUnreachable as exc:
+                since = self._store_down_since
+                if since is not None and time.monotonic() - since >= STORE_PATIENCE:
+                    raise
+                self._store(str(exc))
+                await self._nap(1.0)
+
+    async def _feed_once(self, outbox: Outbox, queue: asyncio.Queue[Claimed | None]) -> bool:
+        """One turn of ``_feed``: claim, or wait a little; True once nothing is pending."""
         profile, backlog = self.target.profile, self._backlog()
         queued_for = self.target.queued_for
-        while not self._halt.is_set():
-            if queue.qsize() < backlog:
-                try:
-                    claimed = outbox.claim(
-                        profile,
-                        2 * backlog - queue.qsize(),
-                        self.claimer,
-                        endpoint=queued_for,
-                        max_wait=self.target.max_wait,
-                        route=None if queued_for is None else self.target.route,
-                    )
-                except sqlite3.OperationalError as exc:
-                    if not is_busy(exc):
-                        raise
-                    # Another program holds the database: the requests wait, nothing is lost.
-                    log.warning("outbox busy, claiming again shortly: %s", exc)
-                    await self._nap(1.0)
-                    continue
-                for item in claimed:
-                    queue.put_nowait(item)
-                if claimed:
-                    continue
-                self._hold_moved(outbox)  # queued meanwhile for another endpoint
-                if queue.empty() and self._in_flight == 0:
-                    if outbox.waiting(profile) == 0:
-                        return
-                    outbox.recover()  # a sender that died during this run
-                due = outbox.next_due(profile, max_wait=self.target.max_wait)
-                wait = 0.5 if due is None else min(0.5, due - time.time())
-                await self._nap(wait)
-            else:
-                await self._nap(0.5)
+        if queue.qsize() >= backlog:
+            await self._nap(0.5)
+            return False
+        try:
+            claimed = outbox.claim(
+                profile,
+                2 * backlog - queue.qsize(),
+                self.claimer,
+                endpoint=queued_for,
+                max_wait=self.target.max_wait,
+                route=None if queued_for is None else self.target.route,
+            )
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            # Another program holds the database: the requests wait, nothing is lost.
+            log.warning("outbox busy, claiming again shortly: %s", exc)
+            await self._nap(1.0)
+            return False
+        self._store("")
+        for item in claimed:
+            queue.put_nowait(item)
+        if claimed:
+            return False
+        self._hold_moved(outbox)  # queued meanwhile for another endpoint
+        if queue.empty() and self._in_flight == 0:
+            if outbox.waiting(profile) == 0:
+                return True
+            outbox.recover()  # a sender that died during this run
+        due = outbox.next_due(profile, max_wait=self.target.max_wait)
+        wait = 0.5 if due is None else min(0.5, due - time.time())
+        await self._nap(wait)
+        return False
 
     async def _work(
         self,
@@ -384,23 +422,26 @@ class Sender:
         if self.on_progress is None:
             return
         while True:
-            self._progress(outbox)
+            with contextlib.suppress(DatabaseUnreachable):  # said by the progress below
+                self._progress(outbox)
+            if self._store_down:
+                self.on_progress(dataclasses.replace(self._last, store_down=self._store_down))
             await asyncio.sleep(0.1)
 
     def _progress(self, outbox: Outbox) -> None:
         if self.on_progress is None:
             return
         counts = outbox.counts(self.target.profile)
-        self.on_progress(
-            Progress(
-                delivered=self._outcomes[Outcome.DELIVERED],
-                rejected=self._outcomes[Outcome.REJECTED],
-                held=self._outcomes[Outcome.HELD],
-                retrying=len(self._retrying),
-                queued=counts[RequestState.QUEUED],
-                in_flight=self._in_flight,
-            )
+        self._last = Progress(
+            delivered=self._outcomes[Outcome.DELIVERED],
+            rejected=self._outcomes[Outcome.REJECTED],
+            held=self._outcomes[Outcome.HELD],
+            retrying=len(self._retrying),
+            queued=counts[RequestState.QUEUED],
+            in_flight=self._in_flight,
         )
+        if not self._store_down:
+            self.on_progress(self._last)
 
     def _summary(self, outbox: Outbox) -> Summary:
         profile = self.target.profile

@@ -15,6 +15,11 @@ DEFAULT_MAX_WAIT = 3600.0
 TIMEOUT_GROWTH = 8
 
 
+#: How long delivery waits (seconds) for a team database that stopped answering before it
+#: gives up with one line (the answers it holds are then sent again by the next run).
+STORE_PATIENCE = 600.0
+
+
 def attempt_timeout(timeout: float, attempt: int) -> float:
     """How long attempt number ``attempt`` (1 for the first) waits for an answer: the
     account's ``timeout``, doubled for each attempt before it, at most ``TIMEOUT_GROWTH``
@@ -22,4 +27,10 @@ def attempt_timeout(timeout: float, attempt: int) -> float:
     return timeout * min(float(TIMEOUT_GROWTH), 2.0 ** max(0, attempt - 1))
 
 
-__all__ = ["DEFAULT_MAX_WAIT", "DEFAULT_TIMEOUT", "TIMEOUT_GROWTH", "attempt_timeout"]
+__all__ = [
+    "DEFAULT_MAX_WAIT",
+    "DEFAULT_TIMEOUT",
+    "STORE_PATIENCE",
+    "TIMEOUT_GROWTH",
+    "attempt_timeout",
+]

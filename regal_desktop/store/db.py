@@ -215,6 +215,11 @@ class StoreError(Exception):
     """The database cannot be used; the message says why and what to do."""
 
 
+class DatabaseUnreachable(StoreError):  # noqa: N818 - reads as what happened
+    """The team database cannot be reached or dropped the connection (defined here, not
+    beside the PostgreSQL driver, so delivery can wait for it without loading psycopg)."""
+
+
 class NotADatabaseError(StoreError):
     """The file exists but is not a readable SQLite database (garbage or damaged)."""
 

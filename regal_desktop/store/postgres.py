@@ -24,16 +24,12 @@ from urllib.parse import unquote, urlsplit
 import psycopg
 from psycopg import errors as pg_errors
 
-from regal_desktop.store.db import NOTHING_CHANGED, StoreError
+from regal_desktop.store.db import NOTHING_CHANGED, DatabaseUnreachable, StoreError
 
 #: The URL schemes taken for PostgreSQL.
 SCHEMES = ("postgresql://", "postgres://")
 #: How long to wait for the server to answer a new connection, in seconds.
 CONNECT_TIMEOUT = 10
-
-
-class DatabaseUnreachable(StoreError):  # noqa: N818 - reads as what happened
-    """The server cannot be reached or dropped the connection."""
 
 
 class DatabaseRefused(StoreError):  # noqa: N818 - reads as what happened
@@ -236,11 +232,24 @@ class Connection:
             self.raw = _open_raw(*self._secret)
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> Cursor:
-        """Run one statement with ``?`` placeholders; the cursor holds its rows."""
+        """Run one statement with ``?`` placeholders; the cursor holds its rows.
+
+        A session the server ended while it sat idle (a restart: "terminating connection
+        due to administrator command") is opened again and the statement run once more:
+        the server never saw it, so nothing runs twice."""
         query = translate(sql)
         self._ready()
-        with _mapped(self.where):
-            cursor = self.raw.execute(query, tuple(params) if params is not None else ())
+        idle = not self.in_transaction
+        args = tuple(params) if params is not None else ()
+        try:
+            with _mapped(self.where):
+                cursor = self.raw.execute(query, args)
+        except DatabaseUnreachable as exc:
+            if not (idle and isinstance(exc.__cause__, pg_errors.AdminShutdown)):
+                raise
+            self._ready()
+            with _mapped(self.where):
+                cursor = self.raw.execute(query, args)
         if cursor.rowcount > 0 and cursor.description is None:
             self.total_changes += cursor.rowcount
         return Cursor(cursor, self.where)

@@ -108,6 +108,9 @@ def test_desk_b_sees_what_desk_a_sent(tmp_path: Path, postgres_url: str) -> None
 def test_postgres_stopped_mid_send_loses_nothing(
     tmp_path: Path, postgres_url: str, postgres_server: PostgresServer
 ) -> None:
+    """The team database stops mid-send and comes back: the same run says so in one
+    line, waits, and goes on; every request is delivered, nothing twice but what was
+    in flight."""
     ids = _payloads(tmp_path / "contacts.jsonl", 1000)
     errors = tmp_path / "send.err"
     with Sandbox(faults=Faults(latency=0.05)) as sandbox:
@@ -116,19 +119,18 @@ def test_postgres_stopped_mid_send_loses_nothing(
         _wait_for(sandbox, 100, sender)
         postgres_server.stop()
         try:
-            code = sender.wait(timeout=120)
+            time.sleep(3)  # down for a while: the desk holds what it has and waits
+            assert sender.poll() is None, errors.read_text(encoding="utf-8")
         finally:
             postgres_server.ensure_running()
+        code = sender.wait(timeout=180)
         said = errors.read_text(encoding="utf-8")
         problems = [line for line in said.splitlines() if line.startswith("regal-desktop:")]
         print(f"DRILL pg-stopped: the desk said {problems}")
-        assert code != 0
         assert "Traceback" not in said
         assert len(problems) == 1 and "not reachable" in problems[0], said
-
-        flushed = _run(tmp_path / "a", postgres_url, "outbox", "flush", "--wait",
-                       endpoint=sandbox.url)  # fmt: skip
-        assert flushed.returncode == 0, flushed.stderr
+        assert "goes on when it is back" in problems[0]
+        assert code == 0, said
         tally("pg-stopped-mid-send", ids, sandbox, bound=WORKERS)
     assert _states(postgres_url) == {"delivered": len(ids)}
 

@@ -200,3 +200,23 @@ def test_a_desk_on_sqlite_never_loads_psycopg(tmp_path: Path) -> None:
     )
 
     assert done.stdout.strip() == "[]"
+
+
+def test_an_idle_store_goes_on_after_a_server_restart_without_an_error(
+    postgres_server: PostgresServer, postgres_url: str
+) -> None:
+    """The server restarts while the store sits idle: its next statement runs (the
+    server ended the session before it, so running it on a new session is safe)."""
+    store = open_store(postgres_url)
+    try:
+        with transaction(store.conn):
+            store.conn.execute("INSERT INTO settings (key, value) VALUES ('k', '1')")
+        postgres_server.stop()
+        postgres_server.start()
+        assert store.conn.execute("SELECT count(*) FROM settings").fetchone()[0] == 1
+        with transaction(store.conn):
+            store.conn.execute("INSERT INTO settings (key, value) VALUES ('j', '2')")
+        assert store.conn.execute("SELECT count(*) FROM settings").fetchone()[0] == 2
+    finally:
+        postgres_server.ensure_running()
+        store.close()

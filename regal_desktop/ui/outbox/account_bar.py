@@ -176,6 +176,14 @@ class DeliveryStatus(QWidget):
         self.fixing.setVisible(request_id is not None)
 
     def _progress(self, progress: Progress) -> None:
+        if progress.store_down:
+            self.delivery.setText(
+                "Waiting for the team database: it does not answer. Sending goes on when it "
+                "is back; nothing is lost."
+            )
+            self.delivery.setToolTip(progress.store_down)
+            return
+        self.delivery.setToolTip("")
         parts = [f"{progress.delivered} delivered"]
         if progress.rejected:
             parts.append(f"{progress.rejected} rejected")

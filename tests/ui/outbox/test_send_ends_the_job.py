@@ -4,6 +4,7 @@ body, and an accepted send ends the job (no draft prompt; the answer beside Send
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -165,3 +166,16 @@ def test_no_outbox_refresh_reads_the_store_after_shutdown(qtbot: QtBot, desk: De
     desk.controller.progress.emit(report)  # one more, queued before the end
     qtbot.wait(400)  # longer than the throttle's interval
     assert reads == [1]
+
+
+def test_the_status_bar_says_delivery_waits_for_the_team_database(desk: Desk) -> None:
+    """While the team database does not answer, the status bar says delivery waits for
+    it and that nothing is lost; the next report shows the counts again."""
+    status = desk.parts.delivery_status.delivery
+    down = "the team database at db:5432/regal is not reachable: connection refused"
+    report = Progress(delivered=3, rejected=0, held=0, retrying=0, queued=2, in_flight=0)
+    desk.controller.progress.emit(dataclasses.replace(report, store_down=down))
+    assert status.text().startswith("Waiting for the team database")
+    assert "nothing is lost" in status.text() and status.toolTip() == down
+    desk.controller.progress.emit(report)
+    assert status.text() == "Sending: 3 delivered, 2 to send" and status.toolTip() == ""
