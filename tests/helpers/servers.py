@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -267,6 +268,12 @@ class _LimitedServer(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 128
     record: LimitedRegal
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A sender killed mid-request (the drills do it) resets its connection: that is
+        the drill, not a fault of the server, so it is not printed as one."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 @contextmanager
