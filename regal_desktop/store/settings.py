@@ -14,8 +14,10 @@ mistake, a setting whose name mentions a key, secret, token or password is refus
 from __future__ import annotations
 
 import copy
+import getpass
 import json
 import logging
+import socket
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,6 +77,9 @@ class Setting(Generic[T]):
     check: Callable[[Any], str | None] = _anything
     #: Whether ``label`` is plural ("the saved mappings are ...").
     plural: bool = False
+    #: Whether each desk keeps its own value in a store a team shares (who sits at the
+    #: desk, what it dismissed), instead of one value for the team (accounts, wordings).
+    per_desk: bool = False
 
     def problem(self, value: object) -> str | None:
         """Why ``value`` cannot be this setting's value, in one line, or None."""
@@ -145,7 +150,9 @@ DEFAULT_REGION: Setting[str] = Setting(
     "default_region", str, "US", "the default region", _not_empty
 )
 #: The operator's e-mail, recorded with each send ("" for the OS user alone).
-OPERATOR_EMAIL: Setting[str] = Setting("operator_email", str, "", "the operator's e-mail")
+OPERATOR_EMAIL: Setting[str] = Setting(
+    "operator_email", str, "", "the operator's e-mail", per_desk=True
+)
 #: The consent wordings staff pick from (empty: the bundled ones): ``{"name", "text",
 #: "channels": ["voice", "sms", "email"], "version": "1"}``, the last two optional.
 CONSENT_TEMPLATES: Setting[list[dict[str, Any]]] = Setting(
@@ -162,7 +169,7 @@ DEFAULT_EVENT_SOURCE: Setting[str] = Setting(
 )
 #: Whether the first-run welcome was dismissed.
 WELCOME_DISMISSED: Setting[bool] = Setting(
-    "welcome_dismissed", bool, False, "the welcome banner's dismissal"
+    "welcome_dismissed", bool, False, "the welcome banner's dismissal", per_desk=True
 )
 
 #: Every setting the application keeps.
@@ -180,6 +187,14 @@ SETTINGS: tuple[Setting[Any], ...] = (
 _MISSING = object()
 
 
+def _login() -> str:
+    """The OS user name ("unknown" where the system cannot say: a container)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "unknown"
+
+
 class Settings:
     """Read and write preferences; every value is stored as JSON.
 
@@ -189,6 +204,14 @@ class Settings:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        # In a store a team shares, a per-desk setting is kept under "KEY@login@host".
+        shared = getattr(conn, "kind", "sqlite") != "sqlite"
+        self._desk = f"@{_login()}@{socket.gethostname()}" if shared else ""
+
+    def _key(self, setting: Setting[Any]) -> str:
+        """Where ``setting`` is stored: its key, and this desk's name for a per-desk one
+        in a shared store."""
+        return setting.key + self._desk if setting.per_desk else setting.key
 
     def get(self, key: str, default: Any = None) -> Any:
         """The value of setting ``key``, or ``default`` when it was never set."""
@@ -219,7 +242,7 @@ class Settings:
     def load(self, setting: Setting[T]) -> T:
         """The stored value, or the default when it was never set; SettingError (saying
         which setting and why) when the stored value is not valid."""
-        value = self.get(setting.key, _MISSING)
+        value = self.get(self._key(setting), _MISSING)
         if value is _MISSING:
             return setting.fresh_default()
         problem = setting.problem(value)
@@ -241,7 +264,7 @@ class Settings:
         problem = setting.problem(value)
         if problem is not None:
             raise SettingError(problem)
-        self.set(setting.key, value)
+        self.set(self._key(setting), value)
 
 
 __all__ = [
