@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any
 
 from regal_desktop.domain import jsonc
-from regal_desktop.domain.consent import same_consent
+from regal_desktop.domain.consent import older_than_known, same_consent
 from regal_desktop.domain.findings import (
     Finding,
     Level,
@@ -335,14 +335,24 @@ class _Checker:
                 before = len(self.findings)
                 entry[channel.field] = self.opt_in(parts, opt_in, who, channel)
                 found = self.findings[before:]
+                known = self.known_opt_in(group, key, channel)
                 if (
                     not self.restate
                     and not any(f.level is Level.ERROR for f in found)
-                    and same_consent(entry[channel.field], self.known_opt_in(group, key, channel))
+                    and same_consent(entry[channel.field], known)
                 ):
                     del self.findings[before:]
                     del entry[channel.field]
                     self.left_out.append((_KIND[group], key, channel))
+                elif older_than_known(entry[channel.field], known):
+                    state = "subscribed" if known.get("subscribed") is True else "unsubscribed"
+                    self.add(
+                        Level.WARNING,
+                        parts,
+                        f"{who()}, {channel.label} consent: older than what is known "
+                        f"({state} as of {known.get('timestamp')}); Regal keeps the state "
+                        "sent last, so this would undo the newer change",
+                    )
         return entry
 
     def known_opt_in(self, group: str, key: str, channel: Channel) -> Any:

@@ -161,6 +161,23 @@ def _ip(value: Any) -> Any:
     return value
 
 
+def older_than_known(sent: Any, known: Any) -> bool:
+    """Does ``sent`` record the other state than ``known``, at an earlier consent time?
+    (Regal keeps the state sent last, so sending it would undo the newer change.) False
+    when either time is missing or has no zone: then nothing can be said."""
+    if not isinstance(sent, dict) or not isinstance(known, dict):
+        return False
+    if sent.get("subscribed") is known.get("subscribed"):
+        return False
+    moments = [_words(v.get("timestamp")) for v in (sent, known)]
+    if not all(isinstance(m, str) for m in moments):
+        return False
+    ours, theirs = (parse_timestamp(m) for m in moments)
+    if ours is None or theirs is None or ours.tzinfo is None or theirs.tzinfo is None:
+        return False
+    return ours < theirs
+
+
 def _same_moment(first: Any, second: Any) -> bool:
     """One time however written: both missing, or both naming the same moment."""
     first, second = _words(first), _words(second)
@@ -183,5 +200,6 @@ __all__ = [
     "describe_change",
     "describe_consent",
     "format_point",
+    "older_than_known",
     "same_consent",
 ]

@@ -126,3 +126,21 @@ def test_place_words_name_the_place_as_people_do() -> None:
     finding = error(("traits", "firstName"), "must be text, not 5")
     assert finding_words(finding) == "First name: must be text, not 5"
     assert finding_words(Finding(Level.ERROR, "$", "says nothing")) == "Whole request: says nothing"
+
+
+def test_an_opt_out_older_than_the_known_opt_in_warns_that_it_undoes_it() -> None:
+    older = {"subscribed": False, "timestamp": "2026-10-01T09:00:00Z", "source": "call"}
+    newer = older | {"timestamp": "2026-11-03T09:00:00Z"}
+    said = [f.message for f in check(payload(older), known=KNOWN).warnings]
+    assert any(
+        m.startswith("Mobile +1 954-555-2399, SMS consent: older than what is known")
+        and "would undo the newer change" in m
+        for m in said
+    ), said
+    for fine in (newer, {"subscribed": False}, older | {"timestamp": "2026-10-01 09:00:00"}):
+        said = [f.message for f in check(payload(fine), known=KNOWN).warnings]
+        assert not any("older than what is known" in m for m in said), (fine, said)
+    # Without a known state, or when the state is the same, there is nothing to undo.
+    assert "older" not in str(check(payload(older)).findings)
+    same_state = SMS | {"timestamp": "2026-10-01T09:00:00Z"}
+    assert "older than" not in str(check(payload(same_state), known=KNOWN).findings)
