@@ -12,7 +12,6 @@ arrived. The rate counts POSTs.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
 from collections.abc import Callable
 
@@ -40,25 +39,12 @@ class SegmentSender(Sender):
     service = "Segment"
     key_words = "the write key"
 
-    def __init__(
-        self,
-        db_path: Location,
-        target: DeliveryTarget,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-        on_progress: Callable[[Progress], None] | None = None,
-        backoff: Backoff | None = None,
-        claimer: str | None = None,
-    ) -> None:
-        super().__init__(
-            db_path,
-            dataclasses.replace(target, workers=min(target.workers, SEGMENT_WORKERS)),
-            transport=transport,
-            on_progress=on_progress,
-            backoff=backoff,
-            claimer=claimer,
-        )
-        self.url = batch_url(self.target.endpoint)
+    max_workers = SEGMENT_WORKERS
+
+    @property
+    def url(self) -> str:
+        """Where the batches go: the account's ``/batch``."""
+        return batch_url(self.target.endpoint)
 
     def _backlog(self) -> int:
         """Enough claimed requests for every worker's next batch."""

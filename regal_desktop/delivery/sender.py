@@ -84,6 +84,8 @@ class Sender:
     #: Who answers, and what its key is called, in the messages of a run.
     service = "Regal"
     key_words = "the API key"
+    #: At most this many requests (or batches) in flight at once, whatever the account says.
+    max_workers: int | None = None
 
     def __init__(
         self,
@@ -106,6 +108,8 @@ class Sender:
             raise ValueError(
                 f"the longest wait must be positive and finite, got {target.max_wait:g} seconds"
             )
+        if self.max_workers is not None and target.workers > self.max_workers:
+            target = dataclasses.replace(target, workers=self.max_workers)
         self.db_path = db_path
         self.target = target
         self.transport = transport
