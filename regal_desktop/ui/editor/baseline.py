@@ -14,14 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from regal_desktop.domain.consent import CONSENT_WORDS, format_point
+from regal_desktop.domain.consent import CONSENT_WORDS, format_point, same_consent
 from regal_desktop.domain.model import EMAIL_CHANNELS, PHONE_CHANNELS, Channel, ConsentState
-from regal_desktop.domain.normalise import normalise_email, normalise_phone, parse_timestamp
+from regal_desktop.domain.normalise import normalise_email, normalise_phone
 from regal_desktop.ui.editor.draft import (
     Consent,
     Draft,
     TypedRow,
     as_object,
+    opt_in_of,
     typed_value,
     value_at,
 )
@@ -37,8 +38,6 @@ CHANNELS: Mapping[PointTable, tuple[Channel, ...]] = {
 
 #: The fields a profile holds (the event's fields are not part of the contact).
 PROFILE_FIELDS = tuple(field for field in FIELDS if field.section is not Section.EVENT)
-
-_AUDIT = ("text", "ip", "source")
 
 
 def known_text(value: Any) -> str:
@@ -84,28 +83,14 @@ def point_key(typed: str, table: PointTable, region: str = "US") -> str:
     return (normalise_email(text)[0] or text).lower()
 
 
-def _same_moment(typed: str, known: str) -> bool:
-    if typed == known:
-        return True
-    first, second = parse_timestamp(typed), parse_timestamp(known)
-    if first is None or second is None or (first.tzinfo is None) != (second.tzinfo is None):
-        return False
-    return first == second
-
-
 def consent_differs(consent: Consent, known: Any) -> bool:
-    """Whether a draft's consent for a channel differs from the known opt-in object."""
+    """Whether a draft's consent for a channel differs from the known opt-in object, by
+    the rule that decides what is sent (``domain.consent.same_consent``): what is marked
+    changed is what the body carries."""
     known_object = as_object(known)
     if consent.state is ConsentState.NO_STATUS:
         return bool(known_object)
-    if not isinstance(known_object.get("subscribed"), bool):
-        return True
-    if (consent.state is ConsentState.SUBSCRIBED) != known_object["subscribed"]:
-        return True
-    for name in _AUDIT:
-        if getattr(consent, name).strip() != known_text(known_object.get(name)).strip():
-            return True
-    return not _same_moment(consent.timestamp.strip(), known_text(known_object.get("timestamp")))
+    return not same_consent(opt_in_of(consent), known_object)
 
 
 def known_consent_words(known: Any) -> str:
